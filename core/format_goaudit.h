@@ -1,0 +1,13 @@
+/* core/format_goaudit.h -- go-audit's JSON shape, so its consumers keep working:
+ * {"sequence":N,"timestamp":"S.MMM","messages":[{"type":T,"data":"..."}],"uid_map":{...}} */
+#ifndef AS_FORMAT_GOAUDIT_H
+#define AS_FORMAT_GOAUDIT_H
+
+#include "assemble.h"
+#include "buf.h"
+#include "uidmap.h"
+
+/* Appends the event's JSON to out.  Returns 0 or -ENOMEM. */
+int format_goaudit(struct buf *out, const struct asm_event *ev, struct uidmap *um, uint64_t now_sec);
+
+#endif

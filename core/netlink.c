@@ -1,0 +1,153 @@
+/* core/netlink.c -- talk to the kernel's audit subsystem.
+ *
+ * Records arrive with an nlmsg_len that may cover only the payload, so the
+ * size recv() returned is what counts (see DESIGN.md, kernel facts). */
+#include "netlink.h"
+
+#include <errno.h>
+#include <linux/netlink.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "log.h"
+
+int nl_open(struct nl *n, int rcvbuf)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+
+	n->seq = 0;
+	n->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_AUDIT);
+	if (n->fd < 0)
+		return -errno;
+	if (bind(n->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		int e = errno;
+		close(n->fd);
+		n->fd = -1;
+		return -e;
+	}
+	if (rcvbuf > 0 && setsockopt(n->fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)) < 0 &&
+	    setsockopt(n->fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf)) < 0)
+		log_warn("netlink: cannot set the receive buffer to %d bytes: %s", rcvbuf,
+			 strerror(errno));
+	return 0;
+}
+
+void nl_close(struct nl *n)
+{
+	if (n->fd >= 0)
+		close(n->fd);
+	n->fd = -1;
+}
+
+long nl_recv(struct nl *n, int *type, const char **payload)
+{
+	struct sockaddr_nl from;
+	socklen_t fromlen = sizeof(from);
+	const struct nlmsghdr *h = (const struct nlmsghdr *)n->buf;
+	ssize_t got;
+
+	got = recvfrom(n->fd, n->buf, sizeof(n->buf), MSG_DONTWAIT, (struct sockaddr *)&from, &fromlen);
+	if (got < 0)
+		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
+	if (from.nl_pid != 0 || (size_t)got < NLMSG_HDRLEN)
+		return -EAGAIN;	/* not from the kernel, or nothing in it: ignore */
+	*type = h->nlmsg_type;
+	*payload = n->buf + NLMSG_HDRLEN;
+	return (long)((size_t)got - NLMSG_HDRLEN);
+}
+
+static int send_msg(struct nl *n, int type, const void *data, size_t len, int ack, uint32_t *seq)
+{
+	struct {
+		struct nlmsghdr h;
+		char data[512];
+	} req;
+	struct sockaddr_nl to = { .nl_family = AF_NETLINK };
+
+	if (len > sizeof(req.data))
+		return -EINVAL;
+	memset(&req, 0, sizeof(req));
+	req.h.nlmsg_len = (uint32_t)NLMSG_LENGTH(len);
+	req.h.nlmsg_type = (uint16_t)type;
+	req.h.nlmsg_flags = NLM_F_REQUEST | (ack ? NLM_F_ACK : 0);
+	req.h.nlmsg_seq = *seq = ++n->seq;
+	memcpy(req.data, data, len);
+	if (sendto(n->fd, &req, req.h.nlmsg_len, 0, (struct sockaddr *)&to, sizeof(to)) < 0)
+		return -errno;
+	return 0;
+}
+
+/* Waits for the answer to seq: an NLMSG_ERROR (ACK) or a message of want_type. */
+static int wait_answer(struct nl *n, uint32_t seq, int want_type, void *out, size_t outlen,
+		       nl_msg_fn fn, void *arg)
+{
+	for (int waited = 0; waited < 2000;) {
+		const struct nlmsghdr *h = (const struct nlmsghdr *)n->buf;
+		const char *payload;
+		int type;
+		long len = nl_recv(n, &type, &payload);
+
+		if (len == -EAGAIN) {
+			struct pollfd p = { .fd = n->fd, .events = POLLIN };
+			if (poll(&p, 1, 100) == 0)
+				waited += 100;
+			continue;
+		}
+		if (len == -ENOBUFS)
+			continue;
+		if (len < 0)
+			return (int)len;
+		if (type == NLMSG_ERROR && h->nlmsg_seq == seq && (size_t)len >= sizeof(struct nlmsgerr)) {
+			const struct nlmsgerr *e = (const void *)payload;
+			if (e->error != 0 || want_type == NLMSG_ERROR)
+				return e->error;
+			continue;	/* the ACK after a GET's answer */
+		}
+		if (type == want_type && h->nlmsg_seq == seq) {
+			memcpy(out, payload, (size_t)len < outlen ? (size_t)len : outlen);
+			return 0;
+		}
+		if (fn && type != NLMSG_ERROR && type != NLMSG_DONE)
+			fn(arg, type, payload, (size_t)len);
+	}
+	return -ETIMEDOUT;
+}
+
+int nl_request(struct nl *n, int type, const void *data, size_t len, int ack,
+	       nl_msg_fn fn, void *arg)
+{
+	uint32_t seq;
+	int rc = send_msg(n, type, data, len, ack, &seq);
+
+	if (rc < 0 || !ack)
+		return rc;
+	return wait_answer(n, seq, NLMSG_ERROR, NULL, 0, fn, arg);
+}
+
+int nl_get_status(struct nl *n, struct audit_status *st, nl_msg_fn fn, void *arg)
+{
+	uint32_t seq;
+	int rc = send_msg(n, AUDIT_GET, NULL, 0, 0, &seq);
+
+	memset(st, 0, sizeof(*st));
+	if (rc < 0)
+		return rc;
+	return wait_answer(n, seq, AUDIT_GET, st, sizeof(*st), fn, arg);
+}
+
+int nl_set_status(struct nl *n, uint32_t mask, uint32_t value, nl_msg_fn fn, void *arg)
+{
+	struct audit_status st;
+
+	memset(&st, 0, sizeof(st));
+	st.mask = mask;
+	switch (mask) {
+	case AUDIT_STATUS_PID: st.pid = value; break;
+	case AUDIT_STATUS_ENABLED: st.enabled = value; break;
+	case AUDIT_STATUS_BACKLOG_LIMIT: st.backlog_limit = value; break;
+	default: return -EINVAL;
+	}
+	return nl_request(n, AUDIT_SET, &st, sizeof(st), 1, fn, arg);
+}

@@ -1,0 +1,43 @@
+/* core/netlink.h -- the NETLINK_AUDIT socket: requests with checked ACKs,
+ * status, and non-blocking receive. */
+#ifndef AS_NETLINK_H
+#define AS_NETLINK_H
+
+#include <linux/audit.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Headroom over the kernel's largest record, so nothing is ever truncated. */
+#define NL_BUF_SIZE (16 * 1024)
+
+struct nl {
+	int fd;
+	uint32_t seq;
+	char buf[NL_BUF_SIZE] __attribute__((aligned(8)));
+};
+
+/* Called for every message that is not the answer being waited for. */
+typedef void (*nl_msg_fn)(void *arg, int type, const char *payload, size_t len);
+
+/* Opens the socket; rcvbuf > 0 sets SO_RCVBUFFORCE (or SO_RCVBUF if not
+ * permitted).  Returns 0 or -errno. */
+int nl_open(struct nl *n, int rcvbuf);
+void nl_close(struct nl *n);
+
+/* Sends one request; with ack, waits for the kernel's answer (up to 2 s) and
+ * returns its error (0 or -errno).  Other messages go to fn meanwhile. */
+int nl_request(struct nl *n, int type, const void *data, size_t len, int ack,
+	       nl_msg_fn fn, void *arg);
+
+/* AUDIT_GET, waiting for the answer. */
+int nl_get_status(struct nl *n, struct audit_status *st, nl_msg_fn fn, void *arg);
+
+/* AUDIT_SET of one status field (mask AUDIT_STATUS_*), ACK checked. */
+int nl_set_status(struct nl *n, uint32_t mask, uint32_t value, nl_msg_fn fn, void *arg);
+
+/* Receives one message without waiting: returns its payload length and sets
+ * *type and *payload; -EAGAIN when there is none, -ENOBUFS after an overrun,
+ * other -errno on failure. */
+long nl_recv(struct nl *n, int *type, const char **payload);
+
+#endif

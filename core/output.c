@@ -1,0 +1,308 @@
+/* core/output.c -- an output's worker thread.
+ *
+ * The worker takes batches from the queue, puts a loss event in front when
+ * the queue dropped events since the last batch, and calls the plugin's
+ * write() until the batch is through: RETRY waits with backoff, FATAL
+ * disables the output.  Only this thread calls the plugin after create(). */
+#include "output.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+#include "loss.h"
+
+uint64_t now_monotonic_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+int output_prepare(struct output *o, const struct output_config *cfg, const char *plugin_dir,
+		   const char *node)
+{
+	int rc;
+
+	memset(o, 0, sizeof(*o));
+	o->ctx.out = o;
+	o->cfg = cfg;
+	o->node = node;
+	if ((rc = plugin_open(plugin_dir, cfg->plugin, &o->plugin)) < 0)
+		return rc;
+	if ((rc = options_bind(&o->opts, &o->plugin.desc, cfg->group, o->plugin.path)) < 0)
+		return rc;
+	return queue_init(&o->q, cfg->queue_size, cfg->overflow);
+}
+
+/* Past the drain deadline while stopping: give up on what is left. */
+static int past_deadline(struct output *o)
+{
+	return atomic_load(&o->stopping) && now_monotonic_ms() >= atomic_load(&o->deadline_ms);
+}
+
+/* Sleeps for the next backoff delay; returns 0 if the drain deadline cut it. */
+static int sleep_backoff(struct output *o, unsigned *delay_out)
+{
+	unsigned delay = backoff_next(&o->backoff);
+	uint64_t until = now_monotonic_ms() + delay;
+
+	*delay_out = delay;
+	while (now_monotonic_ms() < until) {
+		struct timespec ts = { 0, 20 * 1000000 };
+		if (past_deadline(o))
+			return 0;
+		nanosleep(&ts, NULL);
+	}
+	return !past_deadline(o);
+}
+
+static void disable(struct output *o, const char *why)
+{
+	size_t n = queue_discard(&o->q);
+	atomic_store(&o->disabled, 1);
+	log_err("output %s: %s: output disabled, %zu queued events dropped; other outputs go on",
+		o->cfg->name, why, n);
+}
+
+/* Writes ev[0..n); returns the number not delivered (0 on success). */
+static size_t deliver(struct output *o, const struct auditstream_event **ev, size_t n)
+{
+	const struct auditstream_plugin *p = &o->plugin.desc;
+	size_t off = 0;
+	unsigned failures = 0, delay;
+
+	while (off < n) {
+		size_t done = n - off;
+		int rc = p->write(o->instance, ev + off, n - off, &done);
+
+		if (rc == AUDITSTREAM_OK)
+			done = n - off;
+		else if (done > n - off)
+			done = n - off;
+		off += done;
+		atomic_fetch_add(&o->written, done);
+		if (rc == AUDITSTREAM_OK)
+			break;
+		if (rc != AUDITSTREAM_RETRY) {
+			disable(o, "the plugin reported a fatal error");
+			return n - off;
+		}
+		atomic_fetch_add(&o->retries, 1);
+		if (!sleep_backoff(o, &delay)) {
+			log_warn("output %s: drain time over while retrying", o->cfg->name);
+			return n - off;
+		}
+		if (failures++ == 0)
+			log_warn("output %s: write failed, retrying with backoff (next in %u ms)",
+				 o->cfg->name, delay);
+	}
+	if (failures)
+		log_notice("output %s: recovered after %u retries", o->cfg->name, failures);
+	backoff_reset(&o->backoff);
+	return 0;
+}
+
+static struct event *overflow_report(struct output *o)
+{
+	uint64_t first, n = queue_take_unreported(&o->q, &first);
+	struct loss l = { "queue_overflow", n, first, first, o->cfg->name };
+	struct event *e;
+
+	if (n == 0)
+		return NULL;
+	log_warn("output %s: queue full, %llu events dropped (overflow %s)", o->cfg->name,
+		 (unsigned long long)n,
+		 o->cfg->overflow == OVERFLOW_DROP_OLDEST ? "drop_oldest" : "drop_newest");
+	if ((e = loss_event(&l, o->node)))
+		atomic_fetch_add(&o->loss_events, 1);
+	return e;
+}
+
+static void handle_reopen(struct output *o)
+{
+	const struct auditstream_plugin *p = &o->plugin.desc;
+	int rc;
+
+	if (!atomic_exchange(&o->reopen, 0) || !p->reopen)
+		return;
+	if ((rc = p->reopen(o->instance)) < 0)
+		log_err("output %s: reopen failed: %s", o->cfg->name, strerror(-rc));
+}
+
+static void flush(struct output *o)
+{
+	const struct auditstream_plugin *p = &o->plugin.desc;
+	unsigned delay;
+
+	while (p->flush && !atomic_load(&o->disabled)) {
+		int rc = p->flush(o->instance);
+		if (rc == AUDITSTREAM_OK)
+			return;
+		if (rc != AUDITSTREAM_RETRY) {
+			disable(o, "flush reported a fatal error");
+			return;
+		}
+		atomic_fetch_add(&o->retries, 1);
+		if (!sleep_backoff(o, &delay))
+			return;
+	}
+}
+
+static void *worker(void *arg)
+{
+	struct output *o = arg;
+	size_t max = o->cfg->batch_max;
+	struct event **batch = malloc((max + 1) * sizeof(*batch));
+	const struct auditstream_event **pub = malloc((max + 1) * sizeof(*pub));
+	int dirty = 0;
+
+	while (batch && pub) {
+		struct event **b = batch + 1;
+		size_t n = queue_pop(&o->q, b, max), left = 0;
+		struct event *loss;
+
+		handle_reopen(o);
+		if (n == 0 && atomic_load(&o->stopping) && queue_depth(&o->q) == 0)
+			break;
+		if ((loss = overflow_report(o)) != NULL) {
+			*--b = loss;
+			n++;
+		}
+		if (n && atomic_load(&o->disabled)) {
+			left = n;
+		} else if (n) {
+			for (size_t i = 0; i < n; i++)
+				pub[i] = &b[i]->pub;
+			left = past_deadline(o) ? n : deliver(o, pub, n);
+			dirty = 1;
+		}
+		atomic_fetch_add(&o->undelivered, left);
+		for (size_t i = 0; i < n; i++)
+			event_unref(b[i]);
+		if (dirty && queue_depth(&o->q) == 0) {
+			flush(o);
+			dirty = 0;
+		}
+	}
+	if (dirty)
+		flush(o);
+	free(batch);
+	free(pub);
+	return NULL;
+}
+
+int output_start(struct output *o)
+{
+	const struct auditstream_plugin *p = &o->plugin.desc;
+	sigset_t all, old;
+	int rc;
+
+	if ((rc = p->create(&output_host, &o->ctx, &o->instance)) < 0) {
+		log_err("output %s: plugin \"%s\" could not start: %s", o->cfg->name, p->name,
+			strerror(-rc));
+		return rc;
+	}
+	backoff_init(&o->backoff, o->cfg->retry_base_ms, o->cfg->retry_max_ms,
+		     (uint64_t)now_monotonic_ms() ^ (uintptr_t)o);
+	/* Signals belong to the main thread. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&o->thread, NULL, worker, o);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc) {
+		log_err("output %s: cannot start its thread: %s", o->cfg->name, strerror(rc));
+		p->destroy(o->instance);
+		o->instance = NULL;
+		return -rc;
+	}
+	o->running = 1;
+	return 0;
+}
+
+void output_push(struct output *o, struct event *e)
+{
+	event_ref(e);
+	atomic_fetch_add_explicit(&o->enqueued, 1, memory_order_relaxed);
+	queue_push(&o->q, e);
+}
+
+void output_request_reopen(struct output *o)
+{
+	atomic_store(&o->reopen, 1);
+	queue_kick(&o->q);
+}
+
+void output_begin_stop(struct output *o, uint64_t deadline_ms)
+{
+	if (!o->running)
+		return;
+	atomic_store(&o->deadline_ms, deadline_ms);
+	atomic_store(&o->stopping, 1);
+	queue_close(&o->q);
+}
+
+void output_set_deadline(struct output *o, uint64_t deadline_ms)
+{
+	if (deadline_ms < atomic_load(&o->deadline_ms))
+		atomic_store(&o->deadline_ms, deadline_ms);
+}
+
+int output_try_join(struct output *o)
+{
+	if (!o->running)
+		return 1;
+	if (pthread_tryjoin_np(o->thread, NULL) != 0)
+		return 0;
+	o->running = 0;
+	/* Whatever the deadline left in the queue was not delivered. */
+	atomic_fetch_add(&o->undelivered, queue_depth(&o->q));
+	return 1;
+}
+
+void output_release(struct output *o)
+{
+	if (o->instance)
+		o->plugin.desc.destroy(o->instance);
+	o->instance = NULL;
+	if (o->q.ring)
+		queue_destroy(&o->q);
+	options_free(&o->opts);
+	plugin_close(&o->plugin);
+}
+
+uint64_t output_dropped(struct output *o)
+{
+	uint64_t n;
+
+	pthread_mutex_lock(&o->q.mu);
+	n = o->q.dropped;
+	pthread_mutex_unlock(&o->q.mu);
+	return n;
+}
+
+void output_log_stats(struct output *o)
+{
+	char extra[512] = "";
+	size_t used = 0;
+	unsigned n = atomic_load(&o->ncounters);
+
+	for (unsigned i = 0; i < n && used < sizeof(extra); i++) {
+		int w = snprintf(extra + used, sizeof(extra) - used, " %s=%llu", o->counter_name[i],
+				 (unsigned long long)atomic_load(&o->counter_val[i]));
+		if (w > 0)
+			used += (size_t)w;
+	}
+	log_info("output %s: enqueued=%llu written=%llu dropped=%llu undelivered=%llu retries=%llu "
+		 "loss_events=%llu queued=%zu%s%s", o->cfg->name,
+		 (unsigned long long)atomic_load(&o->enqueued),
+		 (unsigned long long)atomic_load(&o->written),
+		 (unsigned long long)output_dropped(o),
+		 (unsigned long long)atomic_load(&o->undelivered),
+		 (unsigned long long)atomic_load(&o->retries),
+		 (unsigned long long)atomic_load(&o->loss_events),
+		 queue_depth(&o->q), atomic_load(&o->disabled) ? " DISABLED" : "", extra);
+}

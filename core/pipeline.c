@@ -1,0 +1,130 @@
+/* core/pipeline.c -- glue between the stages; owns no thread. */
+#include "pipeline.h"
+
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+
+#include "event.h"
+#include "format_goaudit.h"
+#include "log.h"
+
+static void dispatch(struct pipeline *p, struct event *e)
+{
+	for (unsigned i = 0; i < p->nouts; i++)
+		output_push(&p->outs[i], e);
+	event_unref(e);
+}
+
+void pipeline_loss(struct pipeline *p, const struct loss *l)
+{
+	struct event *e = loss_event(l, p->node);
+
+	if (l->first_serial)
+		log_warn("loss: %s: %llu (serials %llu-%llu)", l->reason,
+			 (unsigned long long)l->count, (unsigned long long)l->first_serial,
+			 (unsigned long long)l->last_serial);
+	else
+		log_warn("loss: %s: %llu", l->reason, (unsigned long long)l->count);
+	if (!e)
+		return;
+	atomic_fetch_add(&p->stats.loss_events, 1);
+	dispatch(p, e);
+}
+
+static void on_missed(void *arg, uint64_t first, uint64_t count)
+{
+	struct pipeline *p = arg;
+	struct loss l = { "missed_serials", count, first, first + count - 1, NULL };
+
+	atomic_fetch_add(&p->stats.missed, count);
+	pipeline_loss(p, &l);
+}
+
+static void on_event(void *arg, const struct asm_event *ev)
+{
+	struct pipeline *p = arg;
+	struct event *e;
+
+	atomic_fetch_add_explicit(&p->stats.events, 1, memory_order_relaxed);
+	if (p->seq)
+		seq_observe(p->seq, ev->serial, now_monotonic_ms());
+	p->json.len = 0;
+	if (format_goaudit(&p->json, ev, p->uidmap, (uint64_t)time(NULL)) < 0) {
+		log_err("out of memory rendering event %llu", (unsigned long long)ev->serial);
+		return;
+	}
+	e = event_new(p->json.p, p->json.len, ev->serial,
+		      (int64_t)ev->sec * 1000000000 + (int64_t)ev->ms * 1000000, 0, p->node);
+	if (!e) {
+		log_err("out of memory queueing event %llu", (unsigned long long)ev->serial);
+		return;
+	}
+	dispatch(p, e);
+}
+
+int pipeline_init(struct pipeline *p, const struct config *cfg, const char *node,
+		  struct output *outs, unsigned nouts, int text_input)
+{
+	struct asm_config ac = {
+		.timeout_ms = text_input ? 0 : cfg->event_timeout_ms,
+		.linger_records = text_input ? 64 : 0,
+		.max_pending = 4096,
+	};
+	struct seq_config sc = {
+		.window = cfg->max_out_of_order,
+		.max_age_ms = cfg->missed_after_ms,
+		.log_out_of_order = cfg->log_out_of_order,
+	};
+
+	memset(p, 0, sizeof(*p));
+	p->cfg = cfg;
+	p->node = node;
+	p->outs = outs;
+	p->nouts = nouts;
+	p->assembler = assembler_new(&ac, on_event, p);
+	p->uidmap = uidmap_new(600);
+	if (cfg->tracking_enabled)
+		p->seq = seq_new(&sc, on_missed, p);
+	if (!p->assembler || !p->uidmap || (cfg->tracking_enabled && !p->seq)) {
+		pipeline_free(p);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void pipeline_free(struct pipeline *p)
+{
+	assembler_free(p->assembler);
+	seq_free(p->seq);
+	uidmap_free(p->uidmap);
+	buf_free(&p->json);
+	p->assembler = NULL;
+	p->seq = NULL;
+	p->uidmap = NULL;
+}
+
+void pipeline_record(struct pipeline *p, const struct record *r, uint64_t now_ms)
+{
+	atomic_fetch_add_explicit(&p->stats.records, 1, memory_order_relaxed);
+	if (assembler_add(p->assembler, r, now_ms) < 0)
+		log_err("out of memory assembling serial %llu", (unsigned long long)r->serial);
+}
+
+void pipeline_tick(struct pipeline *p, uint64_t now_ms)
+{
+	assembler_tick(p->assembler, now_ms);
+	if (p->seq) {
+		seq_tick(p->seq, now_ms);
+		atomic_store(&p->stats.out_of_order, seq_stats(p->seq)->out_of_order);
+	}
+}
+
+void pipeline_end(struct pipeline *p)
+{
+	assembler_flush(p->assembler);
+	if (p->seq) {
+		seq_flush(p->seq);
+		atomic_store(&p->stats.out_of_order, seq_stats(p->seq)->out_of_order);
+	}
+}

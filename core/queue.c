@@ -1,0 +1,160 @@
+/* core/queue.c -- a mutex-protected ring.  Condition variables are signalled
+ * only when the other side waits, so a busy pipeline makes no futex calls. */
+#include "queue.h"
+
+#include <errno.h>
+#include <stdlib.h>
+
+int queue_init(struct queue *q, size_t cap, enum overflow overflow)
+{
+	q->ring = calloc(cap, sizeof(*q->ring));
+	if (!q->ring)
+		return -ENOMEM;
+	q->cap = cap;
+	q->head = q->count = 0;
+	q->overflow = overflow;
+	q->closed = q->kicked = q->consumer_waiting = q->producer_waiting = 0;
+	q->dropped = q->dropped_unreported = q->first_dropped_serial = 0;
+	pthread_mutex_init(&q->mu, NULL);
+	pthread_cond_init(&q->not_empty, NULL);
+	pthread_cond_init(&q->not_full, NULL);
+	return 0;
+}
+
+void queue_destroy(struct queue *q)
+{
+	while (q->count) {
+		event_unref(q->ring[q->head]);
+		q->head = (q->head + 1) % q->cap;
+		q->count--;
+	}
+	free(q->ring);
+	q->ring = NULL;
+	pthread_mutex_destroy(&q->mu);
+	pthread_cond_destroy(&q->not_empty);
+	pthread_cond_destroy(&q->not_full);
+}
+
+static void count_drop(struct queue *q, const struct event *e)
+{
+	if (q->dropped_unreported++ == 0)
+		q->first_dropped_serial = e->pub.serial;
+	q->dropped++;
+}
+
+int queue_push(struct queue *q, struct event *e)
+{
+	int dropped = 0;
+	struct event *old = NULL;
+
+	pthread_mutex_lock(&q->mu);
+	while (q->count == q->cap && q->overflow == OVERFLOW_BLOCK && !q->closed) {
+		q->producer_waiting++;
+		pthread_cond_wait(&q->not_full, &q->mu);
+		q->producer_waiting--;
+	}
+	if (q->closed) {
+		count_drop(q, e);
+		old = e;
+		dropped = 1;
+	} else if (q->count == q->cap) {
+		dropped = 1;
+		if (q->overflow == OVERFLOW_DROP_NEWEST) {
+			count_drop(q, e);
+			old = e;
+		} else {
+			old = q->ring[q->head];
+			count_drop(q, old);
+			q->head = (q->head + 1) % q->cap;
+			q->count--;
+		}
+	}
+	if (old != e) {
+		q->ring[(q->head + q->count) % q->cap] = e;
+		q->count++;
+		if (q->consumer_waiting)
+			pthread_cond_signal(&q->not_empty);
+	}
+	pthread_mutex_unlock(&q->mu);
+	event_unref(old);
+	return dropped;
+}
+
+size_t queue_pop(struct queue *q, struct event **out, size_t max)
+{
+	size_t n = 0;
+
+	pthread_mutex_lock(&q->mu);
+	while (q->count == 0 && !q->closed && !q->kicked) {
+		q->consumer_waiting = 1;
+		pthread_cond_wait(&q->not_empty, &q->mu);
+		q->consumer_waiting = 0;
+	}
+	q->kicked = 0;
+	while (n < max && q->count) {
+		out[n++] = q->ring[q->head];
+		q->head = (q->head + 1) % q->cap;
+		q->count--;
+	}
+	if (n && q->producer_waiting)
+		pthread_cond_broadcast(&q->not_full);
+	pthread_mutex_unlock(&q->mu);
+	return n;
+}
+
+size_t queue_discard(struct queue *q)
+{
+	size_t n = 0;
+
+	pthread_mutex_lock(&q->mu);
+	while (q->count) {
+		struct event *e = q->ring[q->head];
+		count_drop(q, e);
+		event_unref(e);
+		q->head = (q->head + 1) % q->cap;
+		q->count--;
+		n++;
+	}
+	pthread_cond_broadcast(&q->not_full);
+	pthread_mutex_unlock(&q->mu);
+	return n;
+}
+
+void queue_close(struct queue *q)
+{
+	pthread_mutex_lock(&q->mu);
+	q->closed = 1;
+	pthread_cond_broadcast(&q->not_empty);
+	pthread_cond_broadcast(&q->not_full);
+	pthread_mutex_unlock(&q->mu);
+}
+
+void queue_kick(struct queue *q)
+{
+	pthread_mutex_lock(&q->mu);
+	q->kicked = 1;
+	pthread_cond_signal(&q->not_empty);
+	pthread_mutex_unlock(&q->mu);
+}
+
+size_t queue_depth(struct queue *q)
+{
+	size_t n;
+
+	pthread_mutex_lock(&q->mu);
+	n = q->count;
+	pthread_mutex_unlock(&q->mu);
+	return n;
+}
+
+uint64_t queue_take_unreported(struct queue *q, uint64_t *first_serial)
+{
+	uint64_t n;
+
+	pthread_mutex_lock(&q->mu);
+	n = q->dropped_unreported;
+	*first_serial = q->first_dropped_serial;
+	q->dropped_unreported = 0;
+	pthread_mutex_unlock(&q->mu);
+	return n;
+}

@@ -1,0 +1,54 @@
+/* core/queue.h -- one output's bounded event queue.
+ *
+ * The reader pushes, the output's worker pops in batches.  When the queue is
+ * full the output's overflow policy decides: drop the new event, drop the
+ * oldest, or make the reader wait (block).  Drops are counted; the count not
+ * yet reported in-band is kept for the worker to turn into a loss event. */
+#ifndef AS_QUEUE_H
+#define AS_QUEUE_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "event.h"
+
+enum overflow { OVERFLOW_DROP_NEWEST, OVERFLOW_DROP_OLDEST, OVERFLOW_BLOCK };
+
+struct queue {
+	struct event **ring;
+	size_t cap, head, count;
+	enum overflow overflow;
+	pthread_mutex_t mu;
+	pthread_cond_t not_empty, not_full;
+	int closed;		/* no more pushes will come */
+	int kicked;		/* wake the consumer without an event */
+	int consumer_waiting;
+	int producer_waiting;
+	uint64_t dropped;		/* total, for stats */
+	uint64_t dropped_unreported;	/* not yet in a loss event */
+	uint64_t first_dropped_serial;	/* of the unreported ones */
+};
+
+int queue_init(struct queue *q, size_t cap, enum overflow overflow);
+void queue_destroy(struct queue *q);	/* releases what is still queued */
+
+/* Takes the caller's reference to e.  Returns 0, or 1 if e (or another
+ * event, for drop_oldest) was dropped. */
+int queue_push(struct queue *q, struct event *e);
+
+/* Waits until there is an event, the queue is closed or kicked; then moves up
+ * to max events to out and returns how many. */
+size_t queue_pop(struct queue *q, struct event **out, size_t max);
+
+/* Drops everything queued (counted), for an output that cannot go on. */
+size_t queue_discard(struct queue *q);
+
+void queue_close(struct queue *q);
+void queue_kick(struct queue *q);
+size_t queue_depth(struct queue *q);
+
+/* Returns and resets the unreported drop count (and the first such serial). */
+uint64_t queue_take_unreported(struct queue *q, uint64_t *first_serial);
+
+#endif

@@ -1,0 +1,22 @@
+/* core/stats.c -- report the counters in one log line, plus one per output. */
+#include "stats.h"
+
+#include "log.h"
+#include "output.h"
+
+void stats_log(const struct stats *s, struct output *outs, unsigned n)
+{
+	log_info("stats: records=%llu events=%llu bad_records=%llu enobufs=%llu kernel_lost=%llu "
+		 "missed=%llu out_of_order=%llu loss_events=%llu kernel_backlog=%llu",
+		 (unsigned long long)atomic_load(&s->records),
+		 (unsigned long long)atomic_load(&s->events),
+		 (unsigned long long)atomic_load(&s->bad_records),
+		 (unsigned long long)atomic_load(&s->enobufs),
+		 (unsigned long long)atomic_load(&s->kernel_lost),
+		 (unsigned long long)atomic_load(&s->missed),
+		 (unsigned long long)atomic_load(&s->out_of_order),
+		 (unsigned long long)atomic_load(&s->loss_events),
+		 (unsigned long long)atomic_load(&s->kernel_backlog));
+	for (unsigned i = 0; i < n; i++)
+		output_log_stats(&outs[i]);
+}

@@ -1,0 +1,204 @@
+/*
+ * plugins/file/file.c -- newline-delimited JSON to a file or stdout.
+ *
+ * Options:
+ *   path   (string, required)  file to append to; "-" is standard output
+ *   mode   (string, "0600")    octal permissions for a file it creates
+ *   fsync  (bool, false)       fsync after each batch (durable, slower)
+ *
+ * A batch goes out in as few writev() calls as the kernel allows.  A write
+ * that stops inside an event remembers where, so a RETRY (disk full)
+ * continues the same line instead of starting it again.  reopen (SIGHUP)
+ * closes and opens the path again, which is what logrotate's
+ * rename-then-signal needs.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include <auditstream/plugin.h>
+
+#define MAX_IOV 1024	/* <= IOV_MAX, two per event */
+
+struct file_out {
+	const struct auditstream_host *host;
+	struct auditstream_ctx *ctx;
+	const char *path;
+	mode_t mode;
+	int do_fsync;
+	int fd;
+	size_t resume;	/* bytes of events[0] (with its '\n') already written */
+};
+
+static const struct auditstream_option options[] = {
+	{ "path", AUDITSTREAM_OPT_STRING, NULL, 1, "file to append events to, \"-\" for stdout" },
+	{ "mode", AUDITSTREAM_OPT_STRING, "0600", 0, "octal permissions of a created file" },
+	{ "fsync", AUDITSTREAM_OPT_BOOL, "false", 0, "fsync after each batch" },
+	{ NULL, 0, NULL, 0, NULL }
+};
+
+static int open_target(struct file_out *f)
+{
+	if (strcmp(f->path, "-") == 0) {
+		f->fd = STDOUT_FILENO;
+		return 0;
+	}
+	f->fd = open(f->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, f->mode);
+	if (f->fd < 0) {
+		int e = errno;
+		f->host->log(f->ctx, AUDITSTREAM_LOG_ERR, "cannot open %s: %s", f->path, strerror(e));
+		return -e;
+	}
+	return 0;
+}
+
+static void close_target(struct file_out *f)
+{
+	if (f->fd > STDERR_FILENO)
+		close(f->fd);
+	f->fd = -1;
+}
+
+static int file_create(const struct auditstream_host *host, struct auditstream_ctx *ctx, void **inst)
+{
+	struct file_out *f = calloc(1, sizeof(*f));
+	const char *mode;
+	char *end;
+	int rc;
+
+	if (!f)
+		return -ENOMEM;
+	f->host = host;
+	f->ctx = ctx;
+	f->path = host->opt_string(ctx, "path");
+	f->do_fsync = host->opt_bool(ctx, "fsync");
+	mode = host->opt_string(ctx, "mode");
+	f->mode = (mode_t)strtoul(mode, &end, 8);
+	if (*end || end == mode || f->mode > 07777) {
+		host->log(ctx, AUDITSTREAM_LOG_ERR, "mode \"%s\" is not an octal file mode", mode);
+		free(f);
+		return -EINVAL;
+	}
+	if ((rc = open_target(f)) < 0) {
+		free(f);
+		return rc;
+	}
+	*inst = f;
+	return 0;
+}
+
+/* Fills iov from events[0..n) starting `skip` bytes into the first; returns
+ * the number of iovecs. */
+static int fill_iov(struct iovec *iov, const struct auditstream_event *const *ev, size_t n,
+		    size_t skip)
+{
+	static char nl[] = "\n";
+	int k = 0;
+	size_t i;
+
+	for (i = 0; i < n && k + 2 <= MAX_IOV; i++) {
+		size_t len = ev[i]->json_len, s = i == 0 ? skip : 0;
+		if (s < len) {
+			iov[k].iov_base = (char *)ev[i]->json + s;
+			iov[k++].iov_len = len - s;
+		}
+		iov[k].iov_base = nl;
+		iov[k++].iov_len = 1;
+	}
+	return k;
+}
+
+/* Advances over `wrote` bytes: returns whole events done, keeps the rest in resume. */
+static size_t consume(struct file_out *f, const struct auditstream_event *const *ev, size_t n,
+		      size_t wrote)
+{
+	size_t done = 0;
+
+	while (done < n) {
+		size_t left = ev[done]->json_len + 1 - f->resume;
+		if (wrote < left) {
+			f->resume += wrote;
+			return done;
+		}
+		wrote -= left;
+		f->resume = 0;
+		done++;
+	}
+	return done;
+}
+
+static int file_write(void *inst, const struct auditstream_event *const *ev, size_t n, size_t *done)
+{
+	struct file_out *f = inst;
+	struct iovec iov[MAX_IOV];
+
+	*done = 0;
+	if (f->fd < 0 && open_target(f) < 0)
+		return AUDITSTREAM_RETRY;
+	while (*done < n) {
+		int k = fill_iov(iov, ev + *done, n - *done, f->resume);
+		ssize_t w = writev(f->fd, iov, k);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			f->host->log(f->ctx, AUDITSTREAM_LOG_WARNING, "write to %s failed: %s",
+				     f->path, strerror(errno));
+			f->host->count(f->ctx, "write_errors", 1);
+			return errno == EBADF ? AUDITSTREAM_FATAL : AUDITSTREAM_RETRY;
+		}
+		*done += consume(f, ev + *done, n - *done, (size_t)w);
+	}
+	if (f->do_fsync && f->fd > STDERR_FILENO && fsync(f->fd) < 0 && errno != EINVAL) {
+		/* The data is in the page cache; writing it again would duplicate it. */
+		f->host->log(f->ctx, AUDITSTREAM_LOG_WARNING, "fsync of %s failed: %s", f->path,
+			     strerror(errno));
+		f->host->count(f->ctx, "fsync_errors", 1);
+	}
+	return AUDITSTREAM_OK;
+}
+
+static int file_reopen(void *inst)
+{
+	struct file_out *f = inst;
+
+	if (f->fd == STDOUT_FILENO)
+		return 0;
+	close_target(f);
+	/* A line cut short in the old file is written whole to the new one. */
+	f->resume = 0;
+	/* On failure the next write retries the open, with backoff. */
+	return open_target(f);
+}
+
+static void file_destroy(void *inst)
+{
+	struct file_out *f = inst;
+
+	if (f->fd > STDERR_FILENO && f->do_fsync)
+		fsync(f->fd);
+	close_target(f);
+	free(f);
+}
+
+static const struct auditstream_plugin plugin = {
+	AUDITSTREAM_PLUGIN_HEADER,
+	.name = "file",
+	.version = PACKAGE_VERSION,
+	.description = "newline-delimited JSON to a file or stdout",
+	.options = options,
+	.create = file_create,
+	.write = file_write,
+	.reopen = file_reopen,
+	.destroy = file_destroy,
+};
+
+const struct auditstream_plugin *auditstream_plugin_entry(void)
+{
+	return &plugin;
+}
