@@ -114,6 +114,8 @@ static struct asm_event *start_event(struct assembler *a, const struct record *r
 	e->ms = r->ms;
 	e->nrec = 0;
 	e->text_len = 0;
+	e->deadline_ms = now_ms + (record_type_is_single(r->type) && a->cfg.single_grace_ms ?
+				   a->cfg.single_grace_ms : a->cfg.timeout_ms);
 	e->born_ms = now_ms;
 	e->hnext = *slot(a, r->serial);
 	*slot(a, r->serial) = e;
@@ -181,8 +183,8 @@ int assembler_add(struct assembler *a, const struct record *r, uint64_t now_ms)
 		return -ENOMEM;
 	}
 	e->touched = a->nrecords;
-	if (e->nrec == 1 && record_type_is_single(r->type))
-		complete(a, e);
+	if (e->nrec == 2)	/* more than one record: not a lone one after all */
+		e->deadline_ms = e->born_ms + a->cfg.timeout_ms;
 	if (a->cfg.linger_records)
 		complete_lingering(a);
 	return 0;
@@ -190,10 +192,17 @@ int assembler_add(struct assembler *a, const struct record *r, uint64_t now_ms)
 
 void assembler_tick(struct assembler *a, uint64_t now_ms)
 {
+	struct asm_event *e, *next;
+
 	if (!a->cfg.timeout_ms)
 		return;
-	while (a->oldest && now_ms - a->oldest->born_ms >= a->cfg.timeout_ms)
-		complete(a, a->oldest);
+	/* Deadlines differ (lone records have a short grace), so look at all;
+	 * only a handful are pending outside bursts. */
+	for (e = a->oldest; e; e = next) {
+		next = e->next;
+		if (now_ms >= e->deadline_ms)
+			complete(a, e);
+	}
 }
 
 void assembler_flush(struct assembler *a)

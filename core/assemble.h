@@ -1,9 +1,14 @@
 /* core/assemble.h -- group records into events by serial.
  *
- * An event completes on AUDIT_EOE, at once for single-record types, after
- * `timeout_ms` without EOE (checked by assembler_tick() from a timer), or --
- * for auditd text logs, which have no EOE -- once `linger_records` records of
- * other serials have passed it.  Pending events are bounded by max_pending:
+ * An event completes on AUDIT_EOE, after `timeout_ms` without EOE (checked by
+ * assembler_tick() from a timer), or -- for auditd text logs, which have no
+ * EOE -- once `linger_records` records of other serials have passed it.
+ *
+ * Records of types that usually stand alone (USER_*, CONFIG_CHANGE, AVC, ...)
+ * complete after a short `single_grace_ms` instead of the full timeout: the
+ * kernel sends them without EOE unless the syscall that caused them is also
+ * audited, in which case SYSCALL ... EOE of the same serial follow at once
+ * (seen in real captures: CONFIG_CHANGE, then SYSCALL, PROCTITLE, EOE).  Pending events are bounded by max_pending:
  * past it the oldest is completed early. */
 #ifndef AS_ASSEMBLE_H
 #define AS_ASSEMBLE_H
@@ -31,12 +36,14 @@ struct asm_event {
 	unsigned rec_cap;
 	size_t text_cap;
 	uint64_t born_ms;
+	uint64_t deadline_ms;
 	uint64_t touched;	/* record counter at the last record added */
 	struct asm_event *hnext, *prev, *next;
 };
 
 struct asm_config {
 	unsigned timeout_ms;		/* 0: no timeout */
+	unsigned single_grace_ms;	/* lone-record types; 0: same as timeout */
 	unsigned linger_records;	/* 0: not used (netlink, which has EOE) */
 	unsigned max_pending;
 };

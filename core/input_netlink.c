@@ -57,7 +57,7 @@ static void on_msg(void *arg, int type, const char *payload, size_t len)
 		on_status(r, &st);
 		return;
 	}
-	if (type < AUDIT_FIRST_USER_MSG || type == AUDIT_REPLACE)
+	if (!record_type_is_record(type))
 		return;	/* control traffic, or the kernel testing that we are alive */
 	if (record_parse_payload(type, payload, len, &rec) < 0) {
 		if (atomic_fetch_add(&r->p->stats.bad_records, 1) < 10)

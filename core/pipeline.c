@@ -47,7 +47,9 @@ static void on_event(void *arg, const struct asm_event *ev)
 	struct event *e;
 
 	atomic_fetch_add_explicit(&p->stats.events, 1, memory_order_relaxed);
-	if (p->seq)
+	/* auditd's own DAEMON_* records (in text logs) carry auditd's serials,
+	 * not the kernel's. */
+	if (p->seq && !record_type_is_daemon(ev->recs[0].type))
 		seq_observe(p->seq, ev->serial, now_monotonic_ms());
 	p->json.len = 0;
 	if (format_goaudit(&p->json, ev, p->uidmap, (uint64_t)time(NULL)) < 0) {
@@ -68,6 +70,7 @@ int pipeline_init(struct pipeline *p, const struct config *cfg, const char *node
 {
 	struct asm_config ac = {
 		.timeout_ms = text_input ? 0 : cfg->event_timeout_ms,
+		.single_grace_ms = text_input ? 0 : 100,
 		.linger_records = text_input ? 64 : 0,
 		.max_pending = 4096,
 	};

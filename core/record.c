@@ -115,9 +115,18 @@ int record_parse_line(const char *line, size_t len, struct record *r)
 	return parse_header(p, (size_t)(end - p), r);
 }
 
+int record_type_is_record(int type)
+{
+	/* Below 1100 are commands, except two old record types. */
+	if (type == AUDIT_USER || type == AUDIT_LOGIN)
+		return 1;
+	return type >= AUDIT_FIRST_USER_MSG && type != AUDIT_REPLACE && type < 10000;
+}
+
 int record_type_is_single(int type)
 {
 	switch (type) {
+	case AUDIT_USER:
 	case AUDIT_CONFIG_CHANGE:
 	case AUDIT_AVC:
 	case AUDIT_KERNEL:
@@ -129,4 +138,9 @@ int record_type_is_single(int type)
 	return (type >= AUDIT_FIRST_USER_MSG && type <= AUDIT_LAST_USER_MSG) ||
 	       (type >= AUDIT_FIRST_DAEMON && type <= AUDIT_LAST_DAEMON) ||
 	       (type >= AUDIT_FIRST_USER_MSG2 && type <= AUDIT_LAST_USER_MSG2);
+}
+
+int record_type_is_daemon(int type)
+{
+	return type >= AUDIT_FIRST_DAEMON && type <= AUDIT_LAST_DAEMON;
 }

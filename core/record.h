@@ -31,7 +31,14 @@ int record_parse_payload(int type, const char *buf, size_t len, struct record *r
  */
 int record_parse_line(const char *line, size_t len, struct record *r);
 
-/* Events the kernel or userspace send as one record, never followed by EOE. */
+/* 1 for message types that carry an audit record, 0 for netlink control
+ * traffic (AUDIT_GET answers, ACKs, AUDIT_REPLACE). */
+int record_type_is_record(int type);
+
+/* Types that usually make a whole event alone (no EOE follows). */
 int record_type_is_single(int type);
+
+/* DAEMON_* records: written by auditd itself, numbered by auditd. */
+int record_type_is_daemon(int type);
 
 #endif
