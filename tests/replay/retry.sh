@@ -1,0 +1,45 @@
+#!/bin/sh
+# An output whose peer is down answers RETRY (after writing half a batch):
+# the core backs off and retries, and once the peer is back every event
+# arrives exactly once, in order; the retries show in the stats.  An output
+# that answers FATAL is disabled alone: the others get everything.
+. "$top_srcdir/tests/lib/common.sh"
+
+N=500
+make_events $N 1 > "$TMP/in.log"
+touch "$TMP/down"
+write_config "$TMP/a.conf" \
+	"name = \"flaky\"; plugin = \"flaky\"; path = \"$TMP/flaky.json\"; down_flag = \"$TMP/down\";
+	 queue = { size = 100000; batch = 64; }; retry = { initial_ms = 20; max_ms = 200; };" \
+	"name = \"all\"; plugin = \"file\"; path = \"$TMP/all.json\";"
+"$AUDITSTREAM" -c "$TMP/a.conf" --replay "$TMP/in.log" 2>"$TMP/log" &
+pid=$!
+wait_for 10 grep -q "write failed, retrying" "$TMP/log" || { kill $pid; fail "no retry logged"; }
+sleep 0.5
+rm -f "$TMP/down"
+wait $pid || { cat "$TMP/log"; fail "replay failed"; }
+py "$TMP/flaky.json" "$TMP/all.json" $N <<'PY' || exit 1
+import json, sys
+flaky = [json.loads(l)['sequence'] for l in open(sys.argv[1])]
+full = [json.loads(l)['sequence'] for l in open(sys.argv[2])]
+n = int(sys.argv[3])
+want = list(range(1, n + 1))
+ok = flaky == want and full == want
+print('# flaky got %d events, all got %d' % (len(flaky), len(full)))
+sys.exit(0 if ok else 1)
+PY
+grep -q "output flaky: recovered after" "$TMP/log" || fail "recovery not logged"
+grep -Eq "output flaky: enqueued=$N written=$N dropped=0 undelivered=0 retries=[1-9][0-9]* .* refused=[1-9]" "$TMP/log" ||
+	fail "stats: $(grep 'output flaky' "$TMP/log")"
+
+# FATAL: that output is disabled, the daemon and the other output go on.
+touch "$TMP/fatal"
+rm -f "$TMP/all.json"
+write_config "$TMP/b.conf" \
+	"name = \"doomed\"; plugin = \"flaky\"; path = \"$TMP/doomed.json\"; down_flag = \"$TMP/nope\"; fatal_flag = \"$TMP/fatal\";" \
+	"name = \"all\"; plugin = \"file\"; path = \"$TMP/all.json\";"
+"$AUDITSTREAM" -c "$TMP/b.conf" --replay "$TMP/in.log" 2>"$TMP/log2" || { cat "$TMP/log2"; fail "FATAL must not stop the daemon"; }
+grep -q "output doomed: the plugin reported a fatal error: output disabled" "$TMP/log2" || fail "$(cat "$TMP/log2")"
+[ "$(wc -l < "$TMP/all.json")" -eq $N ] || fail "the healthy output must get all $N events"
+grep -q "output doomed: .* DISABLED" "$TMP/log2" || fail "stats must show the output disabled"
+exit 0
