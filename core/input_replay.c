@@ -1,56 +1,143 @@
-/* core/input_replay.c -- auditd text in, the same pipeline as netlink. */
+/* core/input_replay.c -- auditd text in, the same pipeline as netlink.
+ *
+ * Reads in large blocks and splits lines itself.  Input that can stall (a
+ * pipe, `tail -f | auditstream --replay -`) is polled together with the
+ * signals, and pending events are completed once the input has been idle
+ * for a second, since a text log has no EOE to complete them. */
 #include "input_replay.h"
 
 #include <errno.h>
-#include <stdio.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "signals.h"
 
-#define SIGNAL_CHECK_LINES 4096
+#define READ_SIZE (256 * 1024)
+#define MAX_LINE (64 * 1024)	/* far above the kernel's 8970-byte record */
+#define IDLE_MS 1000
+
+struct replay {
+	struct pipeline *p;
+	const char *path;
+	uint64_t lineno;
+	char *buf;
+	size_t len, cap;
+	int skipping;	/* inside an over-long line */
+};
+
+static void one_line(struct replay *r, const char *line, size_t len)
+{
+	struct record rec;
+
+	r->lineno++;
+	if (len == 0)
+		return;
+	if (record_parse_line(line, len, &rec) < 0) {
+		if (atomic_fetch_add(&r->p->stats.bad_records, 1) < 10)
+			log_warn("%s:%llu: not an audit record, skipped: %.80s", r->path,
+				 (unsigned long long)r->lineno, line);
+		return;
+	}
+	pipeline_record(r->p, &rec, 0);
+}
+
+/* Handles every whole line in the buffer; keeps the incomplete tail. */
+static void split_lines(struct replay *r)
+{
+	char *start = r->buf, *end = r->buf + r->len, *nl;
+
+	while ((nl = memchr(start, '\n', (size_t)(end - start))) != NULL) {
+		if (r->skipping) {
+			r->skipping = 0;
+			r->lineno++;
+		} else {
+			one_line(r, start, (size_t)(nl - start));
+		}
+		start = nl + 1;
+	}
+	r->len = (size_t)(end - start);
+	memmove(r->buf, start, r->len);
+	if (r->len >= MAX_LINE) {
+		atomic_fetch_add(&r->p->stats.bad_records, 1);
+		log_warn("%s:%llu: line longer than %d bytes, skipped", r->path,
+			 (unsigned long long)r->lineno + 1, MAX_LINE);
+		r->skipping = 1;
+		r->len = 0;
+	}
+}
+
+/* Waits for input or a signal; returns 1 to stop, 0 to read. */
+static int wait_input(struct replay *r, int fd, int sigfd)
+{
+	for (;;) {
+		struct pollfd fds[2] = { { .fd = fd, .events = POLLIN }, { .fd = sigfd, .events = POLLIN } };
+		int n = poll(fds, 2, IDLE_MS);
+
+		if (n < 0 && errno != EINTR)
+			return 0;
+		if (n == 0)
+			assembler_flush(r->p->assembler);	/* idle: nothing more is coming soon */
+		if (n > 0 && fds[1].revents &&
+		    signals_handle(sigfd, r->p->outs, r->p->nouts, &r->p->stats) == SIGNALS_STOP)
+			return 1;
+		if (n > 0 && fds[0].revents)
+			return 0;
+	}
+}
+
+static int read_all(struct replay *r, int fd, int sigfd, int may_stall)
+{
+	uint64_t blocks = 0;
+
+	for (;;) {
+		ssize_t got;
+
+		if (may_stall ? wait_input(r, fd, sigfd) :
+		    (++blocks % 16 == 0 &&
+		     signals_handle(sigfd, r->p->outs, r->p->nouts, &r->p->stats) == SIGNALS_STOP))
+			return 1;
+		got = read(fd, r->buf + r->len, r->cap - r->len);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			log_err("%s: read error: %s", r->path, strerror(errno));
+			return -errno;
+		}
+		if (got == 0)
+			break;
+		r->len += (size_t)got;
+		split_lines(r);
+	}
+	if (r->len && !r->skipping)	/* a last line without '\n' */
+		one_line(r, r->buf, r->len);
+	return 0;
+}
 
 int input_replay_run(struct pipeline *p, const char *path, int sigfd)
 {
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
-	uint64_t lineno = 0;
-	int rc = 0;
+	struct replay r = { .p = p, .path = path, .cap = MAX_LINE + READ_SIZE };
+	int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	int rc;
 
-	if (!f) {
+	if (fd < 0) {
 		rc = -errno;
 		log_err("%s: cannot open for replay: %s", path, strerror(errno));
 		return rc;
 	}
-	while ((len = getline(&line, &cap, f)) >= 0) {
-		struct record r;
-
-		lineno++;
-		if (len <= 1)
-			continue;
-		if (record_parse_line(line, (size_t)len, &r) < 0) {
-			if (atomic_fetch_add(&p->stats.bad_records, 1) < 10)
-				log_warn("%s:%llu: not an audit record, skipped: %.80s", path,
-					 (unsigned long long)lineno, line);
-		} else {
-			pipeline_record(p, &r, 0);
-		}
-		if (lineno % SIGNAL_CHECK_LINES == 0 &&
-		    signals_handle(sigfd, p->outs, p->nouts, &p->stats) == SIGNALS_STOP) {
-			rc = 1;
-			break;
-		}
+	if (!(r.buf = malloc(r.cap))) {
+		rc = -ENOMEM;
+	} else {
+		rc = read_all(&r, fd, sigfd, fstat(fd, &st) < 0 || !S_ISREG(st.st_mode));
+		free(r.buf);
 	}
-	if (ferror(f) && rc == 0) {
-		rc = -EIO;
-		log_err("%s: read error", path);
-	}
-	free(line);
-	if (f != stdin)
-		fclose(f);
+	if (fd != STDIN_FILENO)
+		close(fd);
 	pipeline_end(p);
 	return rc;
 }
