@@ -26,6 +26,7 @@ struct reader {
 	uint32_t last_lost;
 	int enabled_by_us;
 	uint64_t next_status_ms;
+	uint64_t next_stats_ms;
 	uint64_t enobufs_unreported;
 };
 
@@ -111,6 +112,11 @@ static void tick(struct reader *r, uint64_t now)
 	if (now >= r->next_status_ms) {
 		nl_request(&r->nl, AUDIT_GET, NULL, 0, 0, NULL, NULL);
 		r->next_status_ms = now + r->p->cfg->status_interval_ms;
+	}
+	if (r->p->cfg->stats_interval_s && now >= r->next_stats_ms) {
+		if (r->next_stats_ms)
+			stats_log(&r->p->stats, r->p->outs, r->p->nouts);
+		r->next_stats_ms = now + r->p->cfg->stats_interval_s * 1000ull;
 	}
 }
 

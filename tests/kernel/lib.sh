@@ -1,0 +1,64 @@
+# tests/kernel/lib.sh -- for tests against the real kernel audit subsystem.
+# The kernel's audit state is global: take the lock, save what we find,
+# restore it on any exit, and never leave a daemon holding the audit pid.
+. "$top_srcdir/tests/lib/common.sh"
+
+LOCK=/run/auditstream-kernel-test.lock
+
+[ "$(id -u)" = 0 ] || skip "kernel tests need root"
+command -v auditctl >/dev/null || skip "auditctl (package auditd) is needed to set up and read back the kernel state"
+auditctl -s >/dev/null 2>&1 || skip "no access to kernel audit (CAP_AUDIT_CONTROL, or audit not in this kernel)"
+
+exec 9>"$LOCK"
+flock -w 300 9 || skip "could not take $LOCK"
+
+status_field() { auditctl -s | awk -v k="$1" '$1 == k { print $2 }'; }
+
+ORIG_ENABLED=$(status_field enabled)
+ORIG_PID=$(status_field pid)
+ORIG_BACKLOG=$(status_field backlog_limit)
+ORIG_RULES=$TMP/rules.orig
+auditctl -l > "$ORIG_RULES"
+[ "$ORIG_ENABLED" = 2 ] && skip "audit configuration is locked (enabled 2)"
+if [ "${ORIG_PID:-0}" != 0 ] && [ -d "/proc/$ORIG_PID" ]; then
+	skip "another audit daemon holds the audit pid: $ORIG_PID ($(cat /proc/$ORIG_PID/comm))"
+fi
+
+DAEMONS=""
+kernel_restore() {
+	for p in $DAEMONS; do
+		kill -TERM "$p" 2>/dev/null && wait "$p" 2>/dev/null
+	done
+	auditctl -D >/dev/null 2>&1
+	if ! grep -q '^No rules' "$ORIG_RULES"; then
+		while read -r rule; do
+			eval "auditctl $rule" >/dev/null 2>&1
+		done < "$ORIG_RULES"
+	fi
+	auditctl -b "$ORIG_BACKLOG" >/dev/null 2>&1
+	auditctl -e "$ORIG_ENABLED" >/dev/null 2>&1
+	now=$(status_field pid)
+	if [ "${now:-0}" != 0 ] && [ "$now" != "${ORIG_PID:-0}" ]; then
+		echo "WARNING: audit pid $now still registered after the test" >&2
+	fi
+}
+CLEANUP_HOOKS="kernel_restore $CLEANUP_HOOKS"
+
+# start_daemon CONF LOG : starts auditstream in the background, waits until
+# it holds the audit pid, sets $DPID.
+start_daemon() {
+	"$AUDITSTREAM" -c "$1" 2>"$2" &
+	DPID=$!
+	DAEMONS="$DAEMONS $DPID"
+	wait_for 10 sh -c "[ \"\$(auditctl -s | awk '\$1==\"pid\"{print \$2}')\" = $DPID ]" ||
+		{ cat "$2"; fail "auditstream did not register as the audit daemon"; }
+}
+
+# stop_daemon PID : SIGTERM and wait; returns its exit status.
+stop_daemon() {
+	kill -TERM "$1"
+	wait "$1"
+	local rc=$?
+	DAEMONS=$(echo "$DAEMONS" | sed "s/ $1\b//")
+	return $rc
+}
