@@ -17,6 +17,7 @@ status_field() { auditctl -s | awk -v k="$1" '$1 == k { print $2 }'; }
 ORIG_ENABLED=$(status_field enabled)
 ORIG_PID=$(status_field pid)
 ORIG_BACKLOG=$(status_field backlog_limit)
+ORIG_WAIT=$(status_field backlog_wait_time)
 ORIG_RULES=$TMP/rules.orig
 auditctl -l > "$ORIG_RULES"
 [ "$ORIG_ENABLED" = 2 ] && skip "audit configuration is locked (enabled 2)"
@@ -27,6 +28,7 @@ fi
 DAEMONS=""
 kernel_restore() {
 	for p in $DAEMONS; do
+		kill -CONT "$p" 2>/dev/null
 		kill -TERM "$p" 2>/dev/null && wait "$p" 2>/dev/null
 	done
 	auditctl -D >/dev/null 2>&1
@@ -36,6 +38,7 @@ kernel_restore() {
 		done < "$ORIG_RULES"
 	fi
 	auditctl -b "$ORIG_BACKLOG" >/dev/null 2>&1
+	[ -n "$ORIG_WAIT" ] && auditctl --backlog_wait_time "$ORIG_WAIT" >/dev/null 2>&1
 	auditctl -e "$ORIG_ENABLED" >/dev/null 2>&1
 	now=$(status_field pid)
 	if [ "${now:-0}" != 0 ] && [ "$now" != "${ORIG_PID:-0}" ]; then
