@@ -14,6 +14,7 @@
 
 #include "log.h"
 #include "loss.h"
+#include "signals.h"
 
 uint64_t now_monotonic_ms(void)
 {
@@ -35,7 +36,10 @@ int output_prepare(struct output *o, const struct output_config *cfg, const char
 		return rc;
 	if ((rc = options_bind(&o->opts, &o->plugin.desc, cfg->group, o->plugin.path)) < 0)
 		return rc;
-	return queue_init(&o->q, cfg->queue_size, cfg->overflow);
+	if ((rc = queue_init(&o->q, cfg->queue_size, cfg->overflow)) < 0)
+		return rc;
+	o->q.give_up = signals_stop_pending;
+	return 0;
 }
 
 /* Past the drain deadline while stopping: give up on what is left. */

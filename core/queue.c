@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <time.h>
 
 int queue_init(struct queue *q, size_t cap, enum overflow overflow)
 {
@@ -14,6 +15,7 @@ int queue_init(struct queue *q, size_t cap, enum overflow overflow)
 	q->head = q->count = 0;
 	q->overflow = overflow;
 	q->closed = q->kicked = q->consumer_waiting = q->producer_waiting = 0;
+	q->give_up = NULL;
 	q->dropped = q->dropped_unreported = q->first_dropped_serial = 0;
 	pthread_mutex_init(&q->mu, NULL);
 	pthread_cond_init(&q->not_empty, NULL);
@@ -49,11 +51,22 @@ int queue_push(struct queue *q, struct event *e)
 
 	pthread_mutex_lock(&q->mu);
 	while (q->count == q->cap && q->overflow == OVERFLOW_BLOCK && !q->closed) {
+		/* Wake up now and then: a stop request must not wait for a dead peer. */
+		struct timespec until;
+
+		if (q->give_up && q->give_up())
+			break;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += 100 * 1000000;
+		if (until.tv_nsec >= 1000000000) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000;
+		}
 		q->producer_waiting++;
-		pthread_cond_wait(&q->not_full, &q->mu);
+		pthread_cond_timedwait(&q->not_full, &q->mu, &until);
 		q->producer_waiting--;
 	}
-	if (q->closed) {
+	if (q->closed || (q->count == q->cap && q->overflow == OVERFLOW_BLOCK)) {
 		count_drop(q, e);
 		old = e;
 		dropped = 1;

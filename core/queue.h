@@ -28,6 +28,9 @@ struct queue {
 	uint64_t dropped;		/* total, for stats */
 	uint64_t dropped_unreported;	/* not yet in a loss event */
 	uint64_t first_dropped_serial;	/* of the unreported ones */
+	/* For `block`: asked every 100 ms while the producer waits; non-zero
+	 * drops the event (counted) instead of waiting on. */
+	int (*give_up)(void);
 };
 
 int queue_init(struct queue *q, size_t cap, enum overflow overflow);

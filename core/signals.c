@@ -49,3 +49,12 @@ int signals_handle(int sigfd, struct output *outs, unsigned n, const struct stat
 	}
 	return rc;
 }
+
+int signals_stop_pending(void)
+{
+	sigset_t pending;
+
+	if (sigpending(&pending) < 0)
+		return 0;
+	return sigismember(&pending, SIGTERM) == 1 || sigismember(&pending, SIGINT) == 1;
+}

@@ -16,4 +16,8 @@ int signals_setup(void);
  * SIGTERM/SIGINT return SIGNALS_STOP. */
 int signals_handle(int sigfd, struct output *outs, unsigned n, const struct stats *st);
 
+/* 1 if SIGTERM or SIGINT is pending (not yet read): lets a reader blocked on
+ * a full `block` queue give up instead of hanging on a dead output. */
+int signals_stop_pending(void);
+
 #endif

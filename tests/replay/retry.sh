@@ -42,4 +42,36 @@ write_config "$TMP/b.conf" \
 grep -q "output doomed: the plugin reported a fatal error: output disabled" "$TMP/log2" || fail "$(cat "$TMP/log2")"
 [ "$(wc -l < "$TMP/all.json")" -eq $N ] || fail "the healthy output must get all $N events"
 grep -q "output doomed: .* DISABLED" "$TMP/log2" || fail "stats must show the output disabled"
-exit 0
+
+# `block` behind an output that stays down: SIGTERM still stops the daemon
+# within the drain time, and what could not be delivered is counted.
+touch "$TMP/down"
+make_events 5000 1 > "$TMP/big.log"
+EXTRA_CONFIG='shutdown = { drain_time_ms = 500; };' write_config "$TMP/c.conf" \
+	"name = \"stuck\"; plugin = \"flaky\"; path = \"$TMP/stuck.json\"; down_flag = \"$TMP/down\";
+	 queue = { size = 10; overflow = \"block\"; batch = 4; }; retry = { initial_ms = 50; max_ms = 100; };"
+"$AUDITSTREAM" -c "$TMP/c.conf" --replay "$TMP/big.log" 2>"$TMP/log3" &
+pid=$!
+wait_for 10 grep -q "write failed, retrying" "$TMP/log3" || { kill -9 $pid; fail "no retry"; }
+kill -TERM $pid
+i=0
+while kill -0 $pid 2>/dev/null; do
+	i=$((i + 1))
+	[ $i -gt 100 ] && { kill -9 $pid; fail "SIGTERM did not stop a reader blocked on a dead output"; }
+	sleep 0.1
+done
+wait $pid || fail "exit status after SIGTERM: $?"
+py "$TMP/log3" "$TMP/stuck.json" <<'PY' || exit 1
+import re, sys
+log = open(sys.argv[1]).read()
+m = re.search(r'output stuck: enqueued=(\d+) written=(\d+) dropped=(\d+) undelivered=(\d+) retries=\d+ loss_events=(\d+)', log)
+assert m, log
+enq, written, dropped, undelivered, loss_events = map(int, m.groups())
+lines = sum(1 for _ in open(sys.argv[2]))
+# Every event the reader completed is accounted for, one way or another.
+assert written == lines, (written, lines)
+# (loss events the worker made count as written or undelivered too)
+assert enq + loss_events == written + dropped + undelivered, m.group(0)
+assert dropped + undelivered > 0, m.group(0)
+print('# ' + m.group(0))
+PY
