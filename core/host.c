@@ -90,6 +90,20 @@ static void host_count(struct auditstream_ctx *ctx, const char *counter, uint64_
 	atomic_store(&o->ncounters, n + 1);
 }
 
+static void host_drop(struct auditstream_ctx *ctx, uint64_t n, const char *reason)
+{
+	struct output *o = ctx->out;
+
+	if (n == 0)
+		return;
+	atomic_fetch_add(&o->rejected, n);
+	log_warn("output %s: %llu events dropped by the plugin: %s", o->cfg->name,
+		 (unsigned long long)n, reason ? reason : "?");
+	/* Called from the output's own thread, inside write(). */
+	o->rejected_unreported += n;
+	snprintf(o->rejected_reason, sizeof(o->rejected_reason), "%s", reason ? reason : "dropped");
+}
+
 const struct auditstream_host output_host = {
 	.struct_size = sizeof(struct auditstream_host),
 	.abi_major = AUDITSTREAM_ABI_MAJOR,
@@ -102,4 +116,5 @@ const struct auditstream_host output_host = {
 	.opt_bool = host_opt_bool,
 	.opt_foreach = host_opt_foreach,
 	.count = host_count,
+	.drop = host_drop,
 };

@@ -110,6 +110,20 @@ static size_t deliver(struct output *o, const struct auditstream_event **ev, siz
 	return 0;
 }
 
+/* A loss event for what the plugin itself gave up on (host->drop). */
+static struct event *rejected_report(struct output *o)
+{
+	struct loss l = { o->rejected_reason, o->rejected_unreported, 0, 0, o->cfg->name };
+	struct event *e;
+
+	if (!o->rejected_unreported)
+		return NULL;
+	o->rejected_unreported = 0;
+	if ((e = loss_event(&l, o->node)))
+		atomic_fetch_add(&o->loss_events, 1);
+	return e;
+}
+
 static struct event *overflow_report(struct output *o)
 {
 	uint64_t first, n = queue_take_unreported(&o->q, &first);
@@ -156,23 +170,37 @@ static void flush(struct output *o)
 	}
 }
 
+static int only_loss_events(struct event *const *ev, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!(ev[i]->pub.flags & AUDITSTREAM_EVENT_LOSS))
+			return 0;
+	return 1;
+}
+
 static void *worker(void *arg)
 {
 	struct output *o = arg;
 	size_t max = o->cfg->batch_max;
-	struct event **batch = malloc((max + 1) * sizeof(*batch));
-	const struct auditstream_event **pub = malloc((max + 1) * sizeof(*pub));
+	struct event **batch = malloc((max + 2) * sizeof(*batch));
+	const struct auditstream_event **pub = malloc((max + 2) * sizeof(*pub));
 	int dirty = 0;
 
 	while (batch && pub) {
-		struct event **b = batch + 1;
+		struct event **b = batch + 2;
 		size_t n = queue_pop(&o->q, b, max), left = 0;
 		struct event *loss;
 
 		handle_reopen(o);
-		if (n == 0 && atomic_load(&o->stopping) && queue_depth(&o->q) == 0)
+		if (n == 0 && atomic_load(&o->stopping) && queue_depth(&o->q) == 0 &&
+		    !o->rejected_unreported)
 			break;
+		/* Losses go in front of the events that came after them. */
 		if ((loss = overflow_report(o)) != NULL) {
+			*--b = loss;
+			n++;
+		}
+		if ((loss = rejected_report(o)) != NULL) {
 			*--b = loss;
 			n++;
 		}
@@ -183,6 +211,12 @@ static void *worker(void *arg)
 				pub[i] = &b[i]->pub;
 			left = past_deadline(o) ? n : deliver(o, pub, n);
 			dirty = 1;
+			/* Report it now, not with the next event; but a rejected loss
+			 * report is not reported again, or it would never end. */
+			if (o->rejected_unreported && !only_loss_events(b, n))
+				queue_kick(&o->q);
+			else
+				o->rejected_unreported = 0;
 		}
 		atomic_fetch_add(&o->undelivered, left);
 		for (size_t i = 0; i < n; i++)
@@ -301,12 +335,13 @@ void output_log_stats(struct output *o)
 			used += (size_t)w;
 	}
 	log_info("output %s: enqueued=%llu written=%llu dropped=%llu undelivered=%llu retries=%llu "
-		 "loss_events=%llu queued=%zu%s%s", o->cfg->name,
+		 "loss_events=%llu rejected=%llu queued=%zu%s%s", o->cfg->name,
 		 (unsigned long long)atomic_load(&o->enqueued),
 		 (unsigned long long)atomic_load(&o->written),
 		 (unsigned long long)output_dropped(o),
 		 (unsigned long long)atomic_load(&o->undelivered),
 		 (unsigned long long)atomic_load(&o->retries),
 		 (unsigned long long)atomic_load(&o->loss_events),
+		 (unsigned long long)atomic_load(&o->rejected),
 		 queue_depth(&o->q), atomic_load(&o->disabled) ? " DISABLED" : "", extra);
 }

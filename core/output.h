@@ -40,6 +40,10 @@ struct output {
 	atomic_int disabled;		/* FATAL: drop everything */
 
 	atomic_uint_least64_t enqueued, written, retries, undelivered, loss_events;
+	atomic_uint_least64_t rejected;		/* host->drop(): given up by the plugin */
+	/* Set and read only by the output's thread: drops not yet reported. */
+	uint64_t rejected_unreported;
+	char rejected_reason[32];
 
 	/* Plugin-defined counters (host->count); names set by the worker. */
 	char counter_name[OUTPUT_MAX_COUNTERS][32];

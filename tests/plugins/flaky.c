@@ -1,7 +1,8 @@
 /* tests/plugins/flaky.c -- appends events to a file but answers RETRY while
  * the file named by `down_flag` exists (a peer that is down), after writing
  * part of the batch, to exercise the core's retry with partial progress.
- * With fatal_flag present it answers FATAL. */
+ * With fatal_flag present it answers FATAL; with reject_flag present it
+ * gives the events up through host->drop(). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,13 +14,14 @@ struct flaky {
 	const struct auditstream_host *h;
 	struct auditstream_ctx *c;
 	FILE *f;
-	const char *down, *fatal;
+	const char *down, *fatal, *reject;
 };
 
 static const struct auditstream_option options[] = {
 	{ "path", AUDITSTREAM_OPT_STRING, NULL, 1, "file to append to" },
 	{ "down_flag", AUDITSTREAM_OPT_STRING, NULL, 1, "RETRY while this file exists" },
 	{ "fatal_flag", AUDITSTREAM_OPT_STRING, "/nonexistent", 0, "FATAL while this file exists" },
+	{ "reject_flag", AUDITSTREAM_OPT_STRING, "/nonexistent", 0, "drop events (host->drop) while this file exists" },
 	{ NULL, 0, NULL, 0, NULL }
 };
 
@@ -33,6 +35,7 @@ static int flaky_create(const struct auditstream_host *h, struct auditstream_ctx
 	s->c = c;
 	s->down = h->opt_string(c, "down_flag");
 	s->fatal = h->opt_string(c, "fatal_flag");
+	s->reject = h->opt_string(c, "reject_flag");
 	if (!(s->f = fopen(h->opt_string(c, "path"), "a"))) {
 		free(s);
 		return -errno;
@@ -48,6 +51,21 @@ static int flaky_write(void *i, const struct auditstream_event *const *e, size_t
 
 	if (access(s->fatal, F_OK) == 0)
 		return AUDITSTREAM_FATAL;
+	if (access(s->reject, F_OK) == 0) {
+		/* The peer refuses audit events for good (retrying cannot help)
+		 * but takes the core's loss reports. */
+		size_t rejected = 0;
+		for (; k < n; k++) {
+			if (e[k]->flags & AUDITSTREAM_EVENT_LOSS)
+				fprintf(s->f, "%s\n", e[k]->json);
+			else
+				rejected++;
+		}
+		fflush(s->f);
+		s->h->drop(s->c, rejected, "rejected");
+		*done = n;
+		return AUDITSTREAM_OK;
+	}
 	if (access(s->down, F_OK) == 0) {
 		/* Half the batch gets through before the "connection" drops. */
 		for (; k < n / 2; k++)

@@ -75,3 +75,19 @@ assert enq + loss_events == written + dropped + undelivered, m.group(0)
 assert dropped + undelivered > 0, m.group(0)
 print('# ' + m.group(0))
 PY
+
+# A plugin that gives events up for good (host->drop, e.g. an HTTP 400):
+# counted, and a loss event with its reason appears in that output's stream.
+touch "$TMP/reject"
+write_config "$TMP/d.conf" \
+	"name = \"picky\"; plugin = \"flaky\"; path = \"$TMP/picky.json\"; down_flag = \"$TMP/nope\"; reject_flag = \"$TMP/reject\";"
+"$AUDITSTREAM" -c "$TMP/d.conf" --replay "$TMP/in.log" 2>"$TMP/log4" || fail "replay with a rejecting plugin"
+py "$TMP/picky.json" <<'PY' || exit 1
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+losses = [e for e in ev if e.get('type') == 'auditstream_loss']
+assert losses and all(l['reason'] == 'rejected' and l['output'] == 'picky' for l in losses), ev[:3]
+assert sum(l['count'] for l in losses) == 500, losses
+assert all('type' in e for e in ev), 'only loss events were written'
+PY
+grep -q "output picky: .* rejected=500 " "$TMP/log4" || fail "stats: $(grep 'output picky' "$TMP/log4")"

@@ -184,6 +184,16 @@ struct auditstream_host {
 	 * [a-z0-9_]+; a plugin may use at most 16 distinct names.
 	 */
 	void (*count)(struct auditstream_ctx *ctx, const char *counter, uint64_t delta);
+
+	/*
+	 * Reports that the plugin gave up on `n` events for good -- the peer
+	 * rejected them as invalid (an HTTP 400, say), so retrying cannot
+	 * help.  The core counts them as dropped, logs it, and puts a loss
+	 * event {"type":"auditstream_loss","reason":<reason>,...} into this
+	 * output's stream.  The plugin still counts them in *done.  `reason` is
+	 * a short [a-z0-9_]+ word, e.g. "rejected".
+	 */
+	void (*drop)(struct auditstream_ctx *ctx, uint64_t n, const char *reason);
 };
 
 /* ---------------------------------------------------------------- plugin */

@@ -1,0 +1,1 @@
+# plugins/gelf: build and tests of the gelf plugin (not written yet).

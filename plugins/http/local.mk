@@ -1,0 +1,1 @@
+# plugins/http: build and tests of the http plugin (not written yet).

@@ -1,0 +1,1 @@
+# plugins/kafka: build and tests of the kafka plugin (not written yet).

@@ -1,0 +1,1 @@
+# plugins/redis: build and tests of the redis plugin (not written yet).

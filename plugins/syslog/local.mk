@@ -1,0 +1,1 @@
+# plugins/syslog: build and tests of the syslog plugin (not written yet).
