@@ -112,6 +112,7 @@ static int read_all(struct replay *r, int fd, int sigfd, int may_stall)
 			break;
 		r->len += (size_t)got;
 		split_lines(r);
+		pipeline_tick(r->p, now_monotonic_ms());
 	}
 	if (r->len && !r->skipping)	/* a last line without '\n' */
 		one_line(r, r->buf, r->len);

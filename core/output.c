@@ -205,7 +205,7 @@ static void *worker(void *arg)
 			n++;
 		}
 		if (n && atomic_load(&o->disabled)) {
-			left = n;
+			queue_count_drops(&o->q, b, n);
 		} else if (n) {
 			for (size_t i = 0; i < n; i++)
 				pub[i] = &b[i]->pub;
@@ -217,6 +217,11 @@ static void *worker(void *arg)
 				queue_kick(&o->q);
 			else
 				o->rejected_unreported = 0;
+			/* What a FATAL left of the batch is dropped, not undelivered. */
+			if (left && atomic_load(&o->disabled)) {
+				queue_count_drops(&o->q, b + (n - left), left);
+				left = 0;
+			}
 		}
 		atomic_fetch_add(&o->undelivered, left);
 		for (size_t i = 0; i < n; i++)
@@ -265,7 +270,10 @@ void output_push(struct output *o, struct event *e)
 {
 	event_ref(e);
 	atomic_fetch_add_explicit(&o->enqueued, 1, memory_order_relaxed);
-	queue_push(&o->q, e);
+	if (atomic_load_explicit(&o->disabled, memory_order_relaxed))
+		queue_drop(&o->q, e);
+	else
+		queue_push(&o->q, e);
 }
 
 void output_request_reopen(struct output *o)

@@ -2,6 +2,7 @@
 #include "pipeline.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -30,6 +31,28 @@ void pipeline_loss(struct pipeline *p, const struct loss *l)
 		return;
 	atomic_fetch_add(&p->stats.loss_events, 1);
 	dispatch(p, e);
+}
+
+/* Output i dropped events: every other output hears of it now (the one that
+ * dropped hears of it from its own worker, once it has room again). */
+static void report_overflows(struct pipeline *p)
+{
+	for (unsigned i = 0; i < p->nouts; i++) {
+		uint64_t d = output_dropped(&p->outs[i]);
+		struct loss l = { "queue_overflow", d - p->overflow_told[i], 0, 0, p->outs[i].cfg->name };
+		struct event *e;
+
+		if (d == p->overflow_told[i])
+			continue;
+		p->overflow_told[i] = d;
+		if (p->nouts == 1 || !(e = loss_event(&l, p->node)))
+			continue;
+		atomic_fetch_add(&p->stats.loss_events, 1);
+		for (unsigned j = 0; j < p->nouts; j++)
+			if (j != i)
+				output_push(&p->outs[j], e);
+		event_unref(e);
+	}
 }
 
 static void on_missed(void *arg, uint64_t first, uint64_t count)
@@ -87,9 +110,10 @@ int pipeline_init(struct pipeline *p, const struct config *cfg, const char *node
 	p->nouts = nouts;
 	p->assembler = assembler_new(&ac, on_event, p);
 	p->uidmap = uidmap_new(600);
+	p->overflow_told = calloc(nouts ? nouts : 1, sizeof(*p->overflow_told));
 	if (cfg->tracking_enabled)
 		p->seq = seq_new(&sc, on_missed, p);
-	if (!p->assembler || !p->uidmap || (cfg->tracking_enabled && !p->seq)) {
+	if (!p->assembler || !p->uidmap || !p->overflow_told || (cfg->tracking_enabled && !p->seq)) {
 		pipeline_free(p);
 		return -ENOMEM;
 	}
@@ -102,6 +126,8 @@ void pipeline_free(struct pipeline *p)
 	seq_free(p->seq);
 	uidmap_free(p->uidmap);
 	buf_free(&p->json);
+	free(p->overflow_told);
+	p->overflow_told = NULL;
 	p->assembler = NULL;
 	p->seq = NULL;
 	p->uidmap = NULL;
@@ -117,6 +143,7 @@ void pipeline_record(struct pipeline *p, const struct record *r, uint64_t now_ms
 void pipeline_tick(struct pipeline *p, uint64_t now_ms)
 {
 	assembler_tick(p->assembler, now_ms);
+	report_overflows(p);
 	if (p->seq) {
 		seq_tick(p->seq, now_ms);
 		atomic_store(&p->stats.out_of_order, seq_stats(p->seq)->out_of_order);
@@ -130,4 +157,5 @@ void pipeline_end(struct pipeline *p)
 		seq_flush(p->seq);
 		atomic_store(&p->stats.out_of_order, seq_stats(p->seq)->out_of_order);
 	}
+	report_overflows(p);
 }

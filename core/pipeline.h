@@ -22,6 +22,7 @@ struct pipeline {
 	struct output *outs;
 	unsigned nouts;
 	struct stats stats;
+	uint64_t *overflow_told;	/* per output: its drops the others know of */
 };
 
 /* text_input: auditd text logs have no EOE; complete events by lingering. */
@@ -30,6 +31,7 @@ int pipeline_init(struct pipeline *p, const struct config *cfg, const char *node
 void pipeline_free(struct pipeline *p);
 
 void pipeline_record(struct pipeline *p, const struct record *r, uint64_t now_ms);
+/* Timeouts, gap checks, and telling healthy outputs of another's overflow. */
 void pipeline_tick(struct pipeline *p, uint64_t now_ms);
 /* End of input: complete what is pending, settle every serial. */
 void pipeline_end(struct pipeline *p);

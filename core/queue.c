@@ -115,6 +115,22 @@ size_t queue_pop(struct queue *q, struct event **out, size_t max)
 	return n;
 }
 
+void queue_drop(struct queue *q, struct event *e)
+{
+	pthread_mutex_lock(&q->mu);
+	count_drop(q, e);
+	pthread_mutex_unlock(&q->mu);
+	event_unref(e);
+}
+
+void queue_count_drops(struct queue *q, struct event *const *ev, size_t n)
+{
+	pthread_mutex_lock(&q->mu);
+	for (size_t i = 0; i < n; i++)
+		count_drop(q, ev[i]);
+	pthread_mutex_unlock(&q->mu);
+}
+
 size_t queue_discard(struct queue *q)
 {
 	size_t n = 0;

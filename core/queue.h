@@ -44,6 +44,12 @@ int queue_push(struct queue *q, struct event *e);
  * to max events to out and returns how many. */
 size_t queue_pop(struct queue *q, struct event **out, size_t max);
 
+/* Drops e (counted) without queueing it: the output is disabled. */
+void queue_drop(struct queue *q, struct event *e);
+
+/* Counts n events the consumer took but had to drop (output disabled). */
+void queue_count_drops(struct queue *q, struct event *const *ev, size_t n);
+
 /* Drops everything queued (counted), for an output that cannot go on. */
 size_t queue_discard(struct queue *q);
 

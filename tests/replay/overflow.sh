@@ -23,9 +23,16 @@ full = [json.loads(l) for l in open(all_path)]
 events = [e['sequence'] for e in slow if 'sequence' in e]
 losses = [e for e in slow if e.get('type') == 'auditstream_loss']
 err = []
+told = [e for e in full if e.get('type') == 'auditstream_loss']
+full = [e for e in full if 'sequence' in e]
 if [e['sequence'] for e in full] != list(range(1000, 1000 + n)):
     err.append('the fast output must get all %d events in order, got %d' % (n, len(full)))
 dropped = sum(l['count'] for l in losses)
+# The healthy output hears of the slow one's losses, all of them.
+if any(t['reason'] != 'queue_overflow' or t['output'] != 'slow' for t in told):
+    err.append('bad loss events in the healthy output: %r' % told[:3])
+if sum(t['count'] for t in told) != dropped:
+    err.append('the healthy output was told of %d drops, the slow one of %d' % (sum(t['count'] for t in told), dropped))
 if any(l['reason'] != 'queue_overflow' or l['output'] != 'slow' for l in losses):
     err.append('bad loss events: %r' % losses[:3])
 if policy == 'block':

@@ -40,7 +40,15 @@ write_config "$TMP/b.conf" \
 	"name = \"all\"; plugin = \"file\"; path = \"$TMP/all.json\";"
 "$AUDITSTREAM" -c "$TMP/b.conf" --replay "$TMP/in.log" 2>"$TMP/log2" || { cat "$TMP/log2"; fail "FATAL must not stop the daemon"; }
 grep -q "output doomed: the plugin reported a fatal error: output disabled" "$TMP/log2" || fail "$(cat "$TMP/log2")"
-[ "$(wc -l < "$TMP/all.json")" -eq $N ] || fail "the healthy output must get all $N events"
+py "$TMP/all.json" "$TMP/log2" $N <<'PY' || fail "the healthy output must get all $N events and hear of the losses"
+import json, re, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+n = int(sys.argv[3])
+assert [e['sequence'] for e in ev if 'sequence' in e] == list(range(1, n + 1))
+told = sum(e['count'] for e in ev if e.get('type') == 'auditstream_loss' and e['output'] == 'doomed')
+dropped = int(re.search(r'output doomed: enqueued=\d+ written=\d+ dropped=(\d+)', open(sys.argv[2]).read()).group(1))
+assert told == dropped and dropped > 0, (told, dropped)
+PY
 grep -q "output doomed: .* DISABLED" "$TMP/log2" || fail "stats must show the output disabled"
 
 # `block` behind an output that stays down: SIGTERM still stops the daemon
