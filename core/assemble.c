@@ -101,10 +101,11 @@ static void complete(struct assembler *a, struct asm_event *e)
 
 static struct asm_event *start_event(struct assembler *a, const struct record *r, uint64_t now_ms)
 {
-	struct asm_event *e = a->free_list;
+	struct asm_event *e;
 
 	if (a->npending >= a->cfg.max_pending)
 		complete(a, a->oldest);
+	e = a->free_list;
 	if (e)
 		a->free_list = e->next;
 	else if (!(e = calloc(1, sizeof(*e))))

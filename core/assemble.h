@@ -2,7 +2,7 @@
  *
  * An event completes on AUDIT_EOE, after `timeout_ms` without EOE (checked by
  * assembler_tick() from a timer), or -- for auditd text logs, which have no
- * EOE -- once `linger_records` records of other serials have passed it.
+ * EOE -- once more than `linger_records` records of other serials passed it.
  *
  * Records of types that usually stand alone (USER_*, CONFIG_CHANGE, AVC, ...)
  * complete after a short `single_grace_ms` instead of the full timeout: the

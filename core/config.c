@@ -338,6 +338,8 @@ static int load_values(struct config *c, config_setting_t *root)
 	U(root, "stats.interval_s", 86400, c->stats_interval_s);
 	if (c->status_interval_ms == 0)
 		c->status_interval_ms = 1000;
+	if (c->event_timeout_ms == 0)	/* events without EOE would never complete */
+		rc = bad(config_setting_lookup(root, "input.event_timeout_ms"), "must be at least 1%s", "");
 	if (load_outputs(c, config_setting_lookup(root, "outputs")) < 0)
 		rc = -EINVAL;
 	return rc;

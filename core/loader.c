@@ -62,8 +62,9 @@ static int check_desc(const struct plugin_handle *h, const char *name)
 		return -EINVAL;
 	}
 	if (strcmp(d->name, name) != 0) {
-		log_err("%s: %s: the plugin calls itself \"%s\", not \"%s\"", h->path,
-			AUDITSTREAM_PLUGIN_ENTRY, d->name, name);
+		log_err("%s: %s: the plugin calls itself \"%s\", not \"%s\" (plugin ABI %u.%u, "
+			"this auditstream has ABI %u.%u)", h->path, AUDITSTREAM_PLUGIN_ENTRY, d->name, name,
+			d->abi_major, d->abi_minor, AUDITSTREAM_ABI_MAJOR, AUDITSTREAM_ABI_MINOR);
 		return -EINVAL;
 	}
 	return 0;

@@ -20,6 +20,7 @@ struct seq {
 	uint64_t high;		/* highest serial seen; 0: none yet */
 	int started;
 	uint64_t mark_serial, mark_ms;	/* for the age check */
+	uint64_t held_first, held_len;	/* missed run not yet reported */
 	struct seq_stats st;
 };
 
@@ -67,38 +68,50 @@ static void set_bit(struct seq *s, uint64_t n, int on)
 		s->bits[i >> 3] &= (uint8_t)~(1u << (i & 7));
 }
 
-static void report(struct seq *s, uint64_t first, uint64_t count)
+/* Reports the held run of missed serials, if any. */
+static void close_held(struct seq *s)
 {
-	s->st.missed += count;
-	s->missed_fn(s->arg, first, count);
+	if (s->held_len) {
+		s->st.missed += s->held_len;
+		s->missed_fn(s->arg, s->held_first, s->held_len);
+	}
+	s->held_len = 0;
 }
 
-/* Settles every serial below `to`, reporting runs of unseen ones.  Only
- * [base, base + size) has bits; everything past it was never seen. */
+/* Adds [first, first+n) to the held run: a burst lost at once is one report,
+ * even though the window settles it one serial at a time. */
+static void hold(struct seq *s, uint64_t first, uint64_t n)
+{
+	if (s->held_len && s->held_first + s->held_len == first) {
+		s->held_len += n;
+		return;
+	}
+	close_held(s);
+	s->held_first = first;
+	s->held_len = n;
+}
+
+/* Settles every serial below `to`.  Only [base, base + size) has bits;
+ * everything past it was never seen. */
 static void settle_below(struct seq *s, uint64_t to)
 {
-	uint64_t run_start = 0, run_len = 0;
-	uint64_t bitmap_end = to < s->base + s->size ? to : s->base + s->size;
+	uint64_t end = to < s->base + s->size ? to : s->base + s->size;
 
-	while (s->base < bitmap_end) {
+	for (; s->base < end; s->base++) {
 		if (test_bit(s, s->base)) {
 			set_bit(s, s->base, 0);
-			if (run_len)
-				report(s, run_start, run_len);
-			run_len = 0;
-		} else if (run_len++ == 0) {
-			run_start = s->base;
+			close_held(s);
+		} else {
+			hold(s, s->base, 1);
 		}
-		s->base++;
 	}
 	if (s->base < to) {
-		if (run_len == 0)
-			run_start = s->base;
-		run_len += to - s->base;
+		hold(s, s->base, to - s->base);
 		s->base = to;
 	}
-	if (run_len)
-		report(s, run_start, run_len);
+	/* The next serial was seen: the run cannot grow, report it now. */
+	if (s->held_len && s->base <= s->high && test_bit(s, s->base))
+		close_held(s);
 }
 
 static void restart_at(struct seq *s, uint64_t serial)
@@ -123,7 +136,10 @@ void seq_observe(struct seq *s, uint64_t serial, uint64_t now_ms)
 			log_notice("serial went back from %llu to %llu: new boot or wrap, tracking restarts",
 				   (unsigned long long)s->high, (unsigned long long)serial);
 			s->st.resets++;
+			close_held(s);
 			restart_at(s, serial);
+			s->mark_serial = serial;
+			s->mark_ms = now_ms;
 		} else {
 			/* Already settled: a late record of an event that had timed out,
 			 * or a serial reported missed that came after all. */
@@ -150,6 +166,7 @@ void seq_tick(struct seq *s, uint64_t now_ms)
 	/* Gaps below the serial we marked max_age_ms ago are old enough. */
 	if (s->mark_serial > s->base)
 		settle_below(s, s->mark_serial);
+	close_held(s);
 	s->mark_serial = s->high;
 	s->mark_ms = now_ms;
 }
@@ -158,6 +175,7 @@ void seq_flush(struct seq *s)
 {
 	if (s->started)
 		settle_below(s, s->high + 1);
+	close_held(s);
 }
 
 uint64_t seq_last(const struct seq *s)
