@@ -15,6 +15,7 @@ int queue_init(struct queue *q, size_t cap, enum overflow overflow)
 	q->head = q->count = 0;
 	q->overflow = overflow;
 	q->closed = q->kicked = q->consumer_waiting = q->producer_waiting = 0;
+	q->in_flight = 0;
 	q->give_up = NULL;
 	q->dropped = q->dropped_unreported = q->first_dropped_serial = 0;
 	pthread_mutex_init(&q->mu, NULL);
@@ -104,11 +105,13 @@ size_t queue_pop(struct queue *q, struct event **out, size_t max)
 		q->consumer_waiting = 0;
 	}
 	q->kicked = 0;
+	q->in_flight = 0;
 	while (n < max && q->count) {
 		out[n++] = q->ring[q->head];
 		q->head = (q->head + 1) % q->cap;
 		q->count--;
 	}
+	q->in_flight = n;
 	if (n && q->producer_waiting)
 		pthread_cond_broadcast(&q->not_full);
 	pthread_mutex_unlock(&q->mu);
@@ -147,6 +150,23 @@ size_t queue_discard(struct queue *q)
 	pthread_cond_broadcast(&q->not_full);
 	pthread_mutex_unlock(&q->mu);
 	return n;
+}
+
+void queue_done(struct queue *q)
+{
+	pthread_mutex_lock(&q->mu);
+	q->in_flight = 0;
+	pthread_mutex_unlock(&q->mu);
+}
+
+int queue_idle(struct queue *q)
+{
+	int idle;
+
+	pthread_mutex_lock(&q->mu);
+	idle = q->count == 0 && q->in_flight == 0;
+	pthread_mutex_unlock(&q->mu);
+	return idle;
 }
 
 void queue_close(struct queue *q)

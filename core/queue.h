@@ -25,6 +25,7 @@ struct queue {
 	int kicked;		/* wake the consumer without an event */
 	int consumer_waiting;
 	int producer_waiting;
+	size_t in_flight;	/* popped by the consumer, not yet done */
 	uint64_t dropped;		/* total, for stats */
 	uint64_t dropped_unreported;	/* not yet in a loss event */
 	uint64_t first_dropped_serial;	/* of the unreported ones */
@@ -52,6 +53,11 @@ void queue_count_drops(struct queue *q, struct event *const *ev, size_t n);
 
 /* Drops everything queued (counted), for an output that cannot go on. */
 size_t queue_discard(struct queue *q);
+
+/* The consumer is through with what it popped last. */
+void queue_done(struct queue *q);
+/* 1 when nothing is queued or in the consumer's hands. */
+int queue_idle(struct queue *q);
 
 void queue_close(struct queue *q);
 void queue_kick(struct queue *q);

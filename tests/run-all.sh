@@ -60,7 +60,7 @@ run_suite() {
 		tail -40 "$dir/check.out"; failed=$((failed + 1)); return
 	fi
 	# Show why anything failed or skipped.
-	for t in $(grep -lE '^(FAIL|ERROR|SKIP)' $(find "$dir/tests" -name '*.trs') 2>/dev/null); do
+	for t in $(grep -lE '^:test-result: (FAIL|ERROR|SKIP)' $(find "$dir/tests" -name '*.trs') 2>/dev/null); do
 		echo "--- ${t%.trs}.log"; tail -25 "${t%.trs}.log"
 	done
 	local p f s
