@@ -31,6 +31,7 @@ static const struct key input_keys[] = {
 	{ "enable", CONFIG_TYPE_BOOL, NULL },
 	{ "event_timeout_ms", CONFIG_TYPE_INT, NULL },
 	{ "status_interval_ms", CONFIG_TYPE_INT, NULL },
+	{ "load_rules", CONFIG_TYPE_BOOL, NULL },
 	{ NULL, 0, NULL }
 };
 static const struct key socket_keys[] = {
@@ -52,6 +53,23 @@ static const struct key stats_keys[] = {
 	{ "interval_s", CONFIG_TYPE_INT, NULL },
 	{ NULL, 0, NULL }
 };
+static const struct key canary_keys[] = {
+	{ "enabled", CONFIG_TYPE_BOOL, NULL },
+	{ "path", CONFIG_TYPE_STRING, NULL },
+	{ "interval_ms", CONFIG_TYPE_INT, NULL },
+	{ "deadline_ms", CONFIG_TYPE_INT, NULL },
+	{ NULL, 0, NULL }
+};
+static const struct key on_exit_keys[] = {
+	{ "rules", CONFIG_TYPE_STRING, NULL },
+	{ "enabled", CONFIG_TYPE_STRING, NULL },
+	{ NULL, 0, NULL }
+};
+static const struct key events_keys[] = {
+	{ "min", CONFIG_TYPE_INT, NULL },
+	{ "max", CONFIG_TYPE_INT, NULL },
+	{ NULL, 0, NULL }
+};
 static const struct key top_keys[] = {
 	{ "plugin_dir", CONFIG_TYPE_STRING, NULL },
 	{ "state_dir", CONFIG_TYPE_STRING, NULL },
@@ -63,6 +81,12 @@ static const struct key top_keys[] = {
 	{ "shutdown", CONFIG_TYPE_GROUP, shutdown_keys },
 	{ "stats", CONFIG_TYPE_GROUP, stats_keys },
 	{ "outputs", CONFIG_TYPE_LIST, NULL },
+	{ "events", CONFIG_TYPE_GROUP, events_keys },
+	{ "filters", CONFIG_TYPE_LIST, NULL },
+	{ "rules", CONFIG_TYPE_LIST, NULL },
+	{ "rules_files", CONFIG_TYPE_LIST, NULL },
+	{ "canary", CONFIG_TYPE_GROUP, canary_keys },
+	{ "on_exit", CONFIG_TYPE_GROUP, on_exit_keys },
 	{ NULL, 0, NULL }
 };
 
@@ -84,6 +108,7 @@ static const struct key output_keys[] = {
 	{ "format", CONFIG_TYPE_STRING, NULL },
 	{ "queue", CONFIG_TYPE_GROUP, queue_keys },
 	{ "retry", CONFIG_TYPE_GROUP, retry_keys },
+	{ "filters", CONFIG_TYPE_LIST, NULL },
 	{ NULL, 0, NULL }
 };
 
@@ -148,6 +173,8 @@ static int type_ok(int want, int got)
 {
 	if (want == CONFIG_TYPE_INT)
 		return got == CONFIG_TYPE_INT || got == CONFIG_TYPE_INT64;
+	if (want == CONFIG_TYPE_LIST)	/* ( ... ) or, for strings, [ ... ] */
+		return got == CONFIG_TYPE_LIST || got == CONFIG_TYPE_ARRAY;
 	return want == got;
 }
 
@@ -235,8 +262,15 @@ static int load_output(struct output_config *o, config_setting_t *g)
 	o->name = get_str(g, "name", o->plugin);
 	o->format = FORMAT_GOAUDIT;
 	s = get_str(g, "format", "goaudit");
-	if (strcmp(s, "goaudit") != 0)
-		rc = bad(config_setting_lookup(g, "format"), "unknown format \"%s\" (known: goaudit)", s);
+	if (strcmp(s, "enriched") == 0)
+		o->format = FORMAT_ENRICHED;
+	else if (strcmp(s, "raw") == 0)
+		o->format = FORMAT_RAW;
+	else if (strcmp(s, "goaudit") != 0)
+		rc = bad(config_setting_lookup(g, "format"),
+			 "unknown format \"%s\" (known: goaudit, enriched, raw)", s);
+	if (filter_set_load(&o->filters, config_setting_lookup(g, "filters")) < 0)
+		rc = -EINVAL;
 	o->queue_size = 65536;
 	o->overflow = OVERFLOW_DROP_NEWEST;
 	o->batch_max = 256;
@@ -305,6 +339,54 @@ static void set_defaults(struct config *c)
 	c->missed_after_ms = 5000;
 	c->drain_time_ms = 5000;
 	c->stats_interval_s = 0;
+	c->events_min = 0;
+	c->events_max = 0xffffffffu;	/* go-audit's 1300..1399 would drop USER_*, AVC, ... */
+	c->load_rules = -1;	/* unicast: yes, multicast: no */
+	c->on_exit_rules = EXIT_RULES_CLEAR;
+	c->on_exit_enabled = EXIT_ENABLED_RESTORE;
+	c->canary.enabled = 0;
+	c->canary.path = STATEDIR "/canary";
+	c->canary.interval_ms = 10000;
+	c->canary.deadline_ms = 5000;
+}
+
+/* rules, rules_files, input.load_rules, on_exit, canary. */
+static int load_kernel_values(struct config *c, config_setting_t *root)
+{
+	const char *s;
+	int rc = 0;
+
+	c->rules = config_setting_lookup(root, "rules");
+	c->rules_files = config_setting_lookup(root, "rules_files");
+	get_bool(root, "input.load_rules", &c->load_rules);
+	if (c->load_rules < 0)
+		c->load_rules = c->input_mode == INPUT_UNICAST;
+	s = get_str(root, "on_exit.rules", "clear");
+	if (strcmp(s, "clear") == 0 || strcmp(s, "keep") == 0)
+		c->on_exit_rules = s[0] == 'c' ? EXIT_RULES_CLEAR : EXIT_RULES_KEEP;
+	else
+		rc = bad(config_setting_lookup(root, "on_exit.rules"),
+			 "unknown value \"%s\" (known: clear, keep)", s);
+	s = get_str(root, "on_exit.enabled", "restore");
+	if (strcmp(s, "restore") == 0)
+		c->on_exit_enabled = EXIT_ENABLED_RESTORE;
+	else if (strcmp(s, "keep") == 0)
+		c->on_exit_enabled = EXIT_ENABLED_KEEP;
+	else if (strcmp(s, "disable") == 0)
+		c->on_exit_enabled = EXIT_ENABLED_DISABLE;
+	else
+		rc = bad(config_setting_lookup(root, "on_exit.enabled"),
+			 "unknown value \"%s\" (known: restore, keep, disable)", s);
+	get_bool(root, "canary.enabled", &c->canary.enabled);
+	c->canary.path = get_str(root, "canary.path", c->canary.path);
+	U(root, "canary.interval_ms", 86400000, c->canary.interval_ms);
+	U(root, "canary.deadline_ms", 86400000, c->canary.deadline_ms);
+	if (c->canary.path[0] != '/')
+		rc = bad(config_setting_lookup(root, "canary.path"), "must be an absolute path%s", "");
+	if (c->canary.interval_ms < 100 || c->canary.deadline_ms < 100)
+		rc = bad(config_setting_lookup(root, "canary"),
+			 "interval_ms and deadline_ms must be at least 100%s", "");
+	return rc;
 }
 
 static int load_values(struct config *c, config_setting_t *root)
@@ -321,9 +403,11 @@ static int load_values(struct config *c, config_setting_t *root)
 		rc = bad(config_setting_lookup(root, "log_level"),
 			 "unknown level \"%s\" (known: err, warning, notice, info, debug)", s);
 	s = get_str(root, "input.mode", "unicast");
-	if (strcmp(s, "unicast") != 0)
+	if (strcmp(s, "multicast") == 0)
+		c->input_mode = INPUT_MULTICAST;
+	else if (strcmp(s, "unicast") != 0)
 		rc = bad(config_setting_lookup(root, "input.mode"),
-			 "unknown mode \"%s\" (known: unicast)", s);
+			 "unknown mode \"%s\" (known: unicast, multicast)", s);
 	get_bool(root, "input.enable", &c->enable_audit);
 	U(root, "input.event_timeout_ms", 3600000, c->event_timeout_ms);
 	U(root, "input.status_interval_ms", 3600000, c->status_interval_ms);
@@ -336,11 +420,19 @@ static int load_values(struct config *c, config_setting_t *root)
 	U(root, "message_tracking.missed_after_ms", 3600000, c->missed_after_ms);
 	U(root, "shutdown.drain_time_ms", 3600000, c->drain_time_ms);
 	U(root, "stats.interval_s", 86400, c->stats_interval_s);
+	U(root, "events.min", 0xffffffffu, c->events_min);
+	U(root, "events.max", 0xffffffffu, c->events_max);
+	if (c->events_min > c->events_max)
+		rc = bad(config_setting_lookup(root, "events"), "min must not be above max%s", "");
+	if (filter_set_load(&c->filters, config_setting_lookup(root, "filters")) < 0)
+		rc = -EINVAL;
 	if (c->status_interval_ms == 0)
 		c->status_interval_ms = 1000;
 	if (c->event_timeout_ms == 0)	/* events without EOE would never complete */
 		rc = bad(config_setting_lookup(root, "input.event_timeout_ms"), "must be at least 1%s", "");
 	if (load_outputs(c, config_setting_lookup(root, "outputs")) < 0)
+		rc = -EINVAL;
+	if (load_kernel_values(c, root) < 0)
 		rc = -EINVAL;
 	return rc;
 }
@@ -373,6 +465,9 @@ int config_load(struct config *c, const char *path)
 
 void config_free(struct config *c)
 {
+	for (size_t i = 0; c->outputs && i < c->noutputs; i++)
+		filter_set_free(&c->outputs[i].filters);
+	filter_set_free(&c->filters);
 	free(c->outputs);
 	c->outputs = NULL;
 	config_destroy(&c->lc);

@@ -6,10 +6,23 @@
 #include <libconfig.h>
 #include <stddef.h>
 
+#include "filter.h"
 #include "queue.h"
 
-enum format { FORMAT_GOAUDIT };
-enum input_mode { INPUT_UNICAST };
+/* Per output: go-audit's shape, the enriched object, auditd's text lines. */
+enum format { FORMAT_GOAUDIT, FORMAT_ENRICHED, FORMAT_RAW, FORMAT_COUNT };
+enum input_mode { INPUT_UNICAST, INPUT_MULTICAST };
+enum exit_rules { EXIT_RULES_CLEAR, EXIT_RULES_KEEP };
+enum exit_enabled { EXIT_ENABLED_RESTORE, EXIT_ENABLED_KEEP, EXIT_ENABLED_DISABLE };
+
+/* canary = { ... }: a watched file read periodically; its event must come
+ * back through the pipeline within deadline_ms (core/canary.c). */
+struct canary_config {
+	int enabled;
+	const char *path;
+	unsigned interval_ms;
+	unsigned deadline_ms;
+};
 
 struct output_config {
 	const char *name;
@@ -19,6 +32,7 @@ struct output_config {
 	enum overflow overflow;
 	unsigned batch_max;
 	unsigned retry_base_ms, retry_max_ms;
+	struct filter_set filters;	/* this output's; after the global ones */
 	config_setting_t *group;	/* the whole group; plugin keys are checked by the loader */
 };
 
@@ -35,6 +49,14 @@ struct config {
 	unsigned event_timeout_ms;
 	unsigned status_interval_ms;	/* AUDIT_GET poll */
 	int socket_rcvbuf;		/* socket_buffer.receive; 0: kernel default */
+	int load_rules;			/* input.load_rules: apply rules, rules_files */
+
+	/* Rules and kernel control (core/rules*.c, core/canary.c). */
+	config_setting_t *rules;	/* rules = ( "-a ...", ... ); NULL: none */
+	config_setting_t *rules_files;	/* rules_files = ( "FILE or DIR", ... ) */
+	enum exit_rules on_exit_rules;
+	enum exit_enabled on_exit_enabled;
+	struct canary_config canary;
 
 	int tracking_enabled;
 	int log_out_of_order;
@@ -43,6 +65,9 @@ struct config {
 
 	unsigned drain_time_ms;
 	unsigned stats_interval_s;	/* 0: only at exit */
+
+	unsigned events_min, events_max;	/* events.min/max: record types kept */
+	struct filter_set filters;	/* global filters = ( ... ) */
 
 	struct output_config *outputs;
 	size_t noutputs;

@@ -1,7 +1,9 @@
-/* core/input_netlink.c -- the reader thread's loop in unicast mode.
+/* core/input_netlink.c -- the reader thread's loop, as the audit daemon
+ * (unicast) or beside it (multicast group AUDIT_NLGRP_READLOG).
  *
  * One thread, one poll(): records, the AUDIT_GET answers of the status poll,
- * signals, and a 100 ms tick that drives event timeouts and gap checks. */
+ * signals, and a 100 ms tick that drives event timeouts, gap checks and the
+ * canary.  Taking and giving back the kernel's state is control.c's job. */
 #include "input_netlink.h"
 
 #include <errno.h>
@@ -12,6 +14,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include "control.h"
 #include "log.h"
 #include "netlink.h"
 #include "signals.h"
@@ -22,9 +25,9 @@
 struct reader {
 	struct pipeline *p;
 	struct nl nl;
+	struct control ctl;
 	int have_lost;
 	uint32_t last_lost;
-	int enabled_by_us;
 	uint64_t next_status_ms;
 	uint64_t next_stats_ms;
 	uint64_t enobufs_unreported;
@@ -33,6 +36,10 @@ struct reader {
 static void on_status(struct reader *r, const struct audit_status *st)
 {
 	atomic_store(&r->p->stats.kernel_backlog, st->backlog);
+	atomic_store(&r->p->stats.kernel_backlog_limit, st->backlog_limit);
+	atomic_store(&r->p->stats.kernel_enabled, st->enabled);
+	atomic_store(&r->p->stats.kernel_failure, st->failure);
+	atomic_store(&r->p->stats.kernel_lost_total, st->lost);
 	if (r->have_lost && st->lost != r->last_lost) {
 		uint32_t delta = st->lost - r->last_lost;	/* wraps like the kernel's */
 		struct loss l = { "kernel_lost", delta, 0, 0, NULL };
@@ -105,10 +112,26 @@ static int drain_socket(struct reader *r, int limit)
 	return 0;
 }
 
+static void tick_canary(struct reader *r, uint64_t now)
+{
+	struct loss l = { "canary_missed", 1, 0, 0, NULL };
+	uint64_t sent, seen, missed;
+
+	if (!r->ctl.canary)
+		return;
+	if (canary_tick(r->ctl.canary, now))
+		pipeline_loss(r->p, &l);
+	canary_counts(r->ctl.canary, &sent, &seen, &missed);
+	atomic_store(&r->p->stats.canary_sent, sent);
+	atomic_store(&r->p->stats.canary_seen, seen);
+	atomic_store(&r->p->stats.canary_missed, missed);
+}
+
 static void tick(struct reader *r, uint64_t now)
 {
 	pipeline_tick(r->p, now);
 	report_enobufs(r);
+	tick_canary(r, now);
 	if (now >= r->next_status_ms) {
 		nl_request(&r->nl, AUDIT_GET, NULL, 0, 0, NULL, NULL);
 		r->next_status_ms = now + r->p->cfg->status_interval_ms;
@@ -120,79 +143,32 @@ static void tick(struct reader *r, uint64_t now)
 	}
 }
 
-static int name_holder(uint32_t pid, char *comm, size_t len)
+/* Hands the audit state back, then takes in what was still on its way. */
+static void stop(struct reader *r)
 {
-	char path[64];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%u/comm", pid);
-	comm[0] = '\0';
-	if (!(f = fopen(path, "r")))
-		return -1;
-	if (fgets(comm, (int)len, f))
-		comm[strcspn(comm, "\n")] = '\0';
-	fclose(f);
-	return 0;
-}
-
-static int register_pid(struct reader *r)
-{
-	struct audit_status st;
-	char comm[64];
-	int rc = nl_set_status(&r->nl, AUDIT_STATUS_PID, (uint32_t)getpid(), on_msg, r);
-
-	if (rc == 0)
-		return 0;
-	if (rc == -EEXIST && nl_get_status(&r->nl, &st, on_msg, r) == 0 && st.pid) {
-		name_holder(st.pid, comm, sizeof(comm));
-		log_err("another process holds the kernel audit pid: pid %u (%s); stop it first "
-			"(auditd, or another auditstream)", st.pid, comm[0] ? comm : "?");
-	} else {
-		log_err("cannot register as the audit daemon (AUDIT_SET pid): %s", strerror(-rc));
-	}
-	return rc;
+	control_stop(&r->ctl, &r->nl, on_msg, r);
+	drain_socket(r, 1 << 20);
+	report_enobufs(r);
 }
 
 static int start(struct reader *r)
 {
-	struct audit_status st;
-	int rc;
+	int multicast = r->p->cfg->input_mode == INPUT_MULTICAST, rc;
 
-	if ((rc = nl_open(&r->nl, r->p->cfg->socket_rcvbuf)) < 0) {
-		log_err("cannot open the audit netlink socket: %s%s", strerror(-rc),
-			rc == -EPROTONOSUPPORT ? " (kernel without audit support)" : "");
+	if ((rc = nl_open(&r->nl, r->p->cfg->socket_rcvbuf, multicast ? 1u << (AUDIT_NLGRP_READLOG - 1) : 0)) < 0) {
+		log_err("cannot open the audit netlink socket%s: %s%s",
+			multicast ? " in the multicast group" : "", strerror(-rc),
+			rc == -EPROTONOSUPPORT ? " (kernel without audit support)" :
+			rc == -EPERM && multicast ? " (multicast needs CAP_AUDIT_READ)" : "");
 		return rc;
 	}
-	if ((rc = register_pid(r)) < 0)
+	if ((rc = control_start(&r->ctl, &r->nl, on_msg, r)) < 0)
 		return rc;
-	if ((rc = nl_get_status(&r->nl, &st, on_msg, r)) < 0) {
-		log_err("cannot read the kernel audit status: %s", strerror(-rc));
-		return rc;
+	if (r->ctl.canary) {
+		r->p->observe = canary_observe;
+		r->p->observe_arg = r->ctl.canary;
 	}
-	on_status(r, &st);
-	if (r->p->cfg->enable_audit && st.enabled == 0) {
-		if ((rc = nl_set_status(&r->nl, AUDIT_STATUS_ENABLED, 1, on_msg, r)) < 0) {
-			log_err("cannot enable auditing: %s", strerror(-rc));
-			return rc;
-		}
-		r->enabled_by_us = 1;
-	}
-	log_info("reading the kernel's audit records as pid %d (auditing %s)", getpid(),
-		 st.enabled == 2 ? "enabled, locked" : (st.enabled || r->enabled_by_us) ? "enabled" : "disabled");
 	return 0;
-}
-
-/* Hands the audit pid back, then takes in what was still on its way. */
-static void stop(struct reader *r)
-{
-	int rc;
-
-	if (r->enabled_by_us && (rc = nl_set_status(&r->nl, AUDIT_STATUS_ENABLED, 0, on_msg, r)) < 0)
-		log_warn("cannot restore auditing to disabled: %s", strerror(-rc));
-	if ((rc = nl_set_status(&r->nl, AUDIT_STATUS_PID, 0, on_msg, r)) < 0)
-		log_warn("cannot deregister as the audit daemon: %s", strerror(-rc));
-	drain_socket(r, 1 << 20);
-	report_enobufs(r);
 }
 
 int input_netlink_run(struct pipeline *p, int sigfd)
@@ -203,8 +179,9 @@ int input_netlink_run(struct pipeline *p, int sigfd)
 	memset(&r, 0, sizeof(r));
 	r.p = p;
 	r.nl.fd = -1;
-	if ((rc = start(&r)) < 0) {
+	if ((rc = control_prepare(&r.ctl, p->cfg)) < 0 || (rc = start(&r)) < 0) {
 		nl_close(&r.nl);
+		control_free(&r.ctl);
 		return rc;
 	}
 	r.next_status_ms = now_monotonic_ms() + p->cfg->status_interval_ms;
@@ -223,5 +200,7 @@ int input_netlink_run(struct pipeline *p, int sigfd)
 	}
 	stop(&r);
 	nl_close(&r.nl);
+	p->observe = NULL;
+	control_free(&r.ctl);
 	return stopping ? 0 : rc;
 }

@@ -15,6 +15,8 @@
 #include "log.h"
 #include "output.h"
 #include "pipeline.h"
+#include "rules_apply.h"
+#include "rules_load.h"
 #include "signals.h"
 
 #ifndef SYSCONFDIR
@@ -26,12 +28,13 @@ struct args {
 	const char *config;
 	const char *replay;
 	int check_only;
+	int list_rules;
 };
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: auditstream [-c FILE] [--check-config] [--replay FILE|-]\n"
+		"Usage: auditstream [-c FILE] [--check-config] [--replay FILE|-] [--list-rules]\n"
 		"Reads Linux audit events and sends them as JSON to the configured outputs.\n\n"
 		"  -c, --config FILE   configuration (default %s)\n"
 		"      --check-config  check the configuration and plugins, then exit;\n"
@@ -39,6 +42,8 @@ static void usage(FILE *f)
 		"      --replay FILE   read auditd-format text (audit.log, '-' for stdin)\n"
 		"                      instead of the kernel; exit when it ends and the\n"
 		"                      outputs have drained\n"
+		"      --list-rules    print the kernel's audit rules in auditctl syntax\n"
+		"                      (as `auditctl -l` does), then exit\n"
 		"  -V, --version       print the version\n"
 		"  -h, --help          this help\n", DEFAULT_CONFIG);
 }
@@ -46,11 +51,12 @@ static void usage(FILE *f)
 /* Returns 0 to run, 1 to exit successfully, -1 on a usage error. */
 static int parse_args(int argc, char **argv, struct args *a)
 {
-	enum { OPT_CHECK = 256, OPT_REPLAY };
+	enum { OPT_CHECK = 256, OPT_REPLAY, OPT_LIST_RULES };
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "check-config", no_argument, NULL, OPT_CHECK },
 		{ "replay", required_argument, NULL, OPT_REPLAY },
+		{ "list-rules", no_argument, NULL, OPT_LIST_RULES },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -63,6 +69,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 		case 'c': a->config = optarg; break;
 		case OPT_CHECK: a->check_only = 1; break;
 		case OPT_REPLAY: a->replay = optarg; break;
+		case OPT_LIST_RULES: a->list_rules = 1; break;
 		case 'V':
 			printf("auditstream %s (plugin ABI %d.%d)\n", PACKAGE_VERSION,
 			       AUDITSTREAM_ABI_MAJOR, AUDITSTREAM_ABI_MINOR);
@@ -98,24 +105,100 @@ static int start_outputs(struct output *outs, unsigned n)
 
 /* Lets the workers drain: until deadline, or with none (replay) until a
  * signal asks to stop, then for drain_time more. */
-static void drain_outputs(struct output *outs, unsigned n, uint64_t deadline, unsigned drain_ms,
-			  int sigfd, const struct stats *st)
+/* Lets the outputs work off their queues while they are still open, so
+ * that losses found on the way (a FATAL output's drops) still reach the
+ * others; then closes them. */
+static uint64_t settle_outputs(struct pipeline *p, uint64_t deadline, unsigned drain_ms, int sigfd)
 {
-	unsigned left = n;
+	for (;;) {
+		struct pollfd pf = { .fd = sigfd, .events = POLLIN };
+		unsigned busy = 0;
 
+		pipeline_report_overflows(p);
+		for (unsigned i = 0; i < p->nouts; i++)
+			busy += !output_idle(&p->outs[i]);
+		if (!busy || now_monotonic_ms() >= deadline)
+			break;
+		if (poll(&pf, 1, 20) > 0 &&
+		    signals_handle(sigfd, p->outs, p->nouts, &p->stats) == SIGNALS_STOP &&
+		    deadline == UINT64_MAX)
+			deadline = now_monotonic_ms() + drain_ms;
+	}
+	pipeline_report_overflows(p);
+	return deadline;
+}
+
+static void drain_outputs(struct pipeline *p, uint64_t deadline, unsigned drain_ms, int sigfd)
+{
+	struct output *outs = p->outs;
+	unsigned n = p->nouts, left = n;
+	const struct stats *st = &p->stats;
+
+	deadline = settle_outputs(p, deadline, drain_ms, sigfd);
 	for (unsigned i = 0; i < n; i++)
 		output_begin_stop(&outs[i], deadline);
 	while (left) {
-		struct pollfd p = { .fd = sigfd, .events = POLLIN };
+		struct pollfd pf = { .fd = sigfd, .events = POLLIN };
 
 		left = 0;
 		for (unsigned i = 0; i < n; i++)
 			left += !output_try_join(&outs[i]);
-		if (left && poll(&p, 1, 20) > 0 &&
+		if (left && poll(&pf, 1, 20) > 0 &&
 		    signals_handle(sigfd, outs, n, st) == SIGNALS_STOP)
 			for (unsigned i = 0; i < n; i++)
 				output_set_deadline(&outs[i], now_monotonic_ms() + drain_ms);
 	}
+}
+
+/* --check-config: the rules are parsed and checked, never sent. */
+static int check_rules(const struct config *cfg)
+{
+	struct ruleset rs;
+	int rc;
+
+	ruleset_init(&rs);
+	if ((rc = rules_load_config(&rs, cfg)) == 0 && (rs.n || rs.immutable))
+		printf("%s: rules OK (%zu command%s%s)\n", cfg->path, rs.n, rs.n == 1 ? "" : "s",
+		       rs.immutable ? ", then -e 2: immutable until reboot" : "");
+	else if (rc < 0)
+		log_err("%s: rules refused: nothing would be applied", cfg->path);
+	ruleset_free(&rs);
+	return rc;
+}
+
+static void print_rule(void *arg, const struct audit_rule_data *r, size_t len)
+{
+	char *text;
+
+	if (*(int *)arg < 0)
+		return;
+	if (rules_format(r, len, &text) < 0) {
+		*(int *)arg = -ENOMEM;
+		return;
+	}
+	printf("%s\n", text);
+	(*(int *)arg)++;
+	free(text);
+}
+
+/* --list-rules: what the kernel holds, as `auditctl -l` prints it. */
+static int list_rules(void)
+{
+	struct nl *n = malloc(sizeof(*n));
+	int rc, count = 0;
+
+	if (!n)
+		return -ENOMEM;
+	if ((rc = nl_open(n, 0, 0)) < 0)
+		log_err("cannot open the audit netlink socket: %s", strerror(-rc));
+	else if ((rc = rules_kernel_list(n, print_rule, &count, NULL, NULL)) < 0)
+		log_err("cannot list the kernel's audit rules: %s%s", strerror(-rc),
+			rc == -EPERM ? " (needs CAP_AUDIT_CONTROL)" : "");
+	else if (count == 0)
+		printf("No rules\n");
+	nl_close(n);
+	free(n);
+	return rc < 0 ? rc : count < 0 ? count : 0;
 }
 
 static int run(const struct args *a, struct config *cfg)
@@ -131,8 +214,11 @@ static int run(const struct args *a, struct config *cfg)
 	if (!(outs = calloc(n, sizeof(*outs))))
 		return -ENOMEM;
 	rc = prepare_outputs(cfg, node, outs);
-	if (rc == 0 && a->check_only) {
-		printf("%s: configuration OK (%u output%s)\n", cfg->path, n, n == 1 ? "" : "s");
+	if (a->check_only) {
+		if (check_rules(cfg) < 0)
+			rc = -EINVAL;
+		if (rc == 0)
+			printf("%s: configuration OK (%u output%s)\n", cfg->path, n, n == 1 ? "" : "s");
 		goto out;
 	}
 	if (rc < 0 || (rc = sigfd = signals_setup()) < 0 || (rc = start_outputs(outs, n)) < 0)
@@ -141,14 +227,13 @@ static int run(const struct args *a, struct config *cfg)
 		goto out;
 	if (a->replay) {
 		rc = input_replay_run(&p, a->replay, sigfd);
-		drain_outputs(outs, n, rc == 1 ? now_monotonic_ms() + cfg->drain_time_ms : UINT64_MAX,
-			      cfg->drain_time_ms, sigfd, &p.stats);
+		drain_outputs(&p, rc == 1 ? now_monotonic_ms() + cfg->drain_time_ms : UINT64_MAX,
+			      cfg->drain_time_ms, sigfd);
 		if (rc == 1)
 			rc = 0;
 	} else {
 		rc = input_netlink_run(&p, sigfd);
-		drain_outputs(outs, n, now_monotonic_ms() + cfg->drain_time_ms, cfg->drain_time_ms,
-			      sigfd, &p.stats);
+		drain_outputs(&p, now_monotonic_ms() + cfg->drain_time_ms, cfg->drain_time_ms, sigfd);
 	}
 	stats_log(&p.stats, outs, n);
 	pipeline_free(&p);
@@ -173,6 +258,8 @@ int main(int argc, char **argv)
 
 	if (rc != 0)
 		return rc > 0 ? EXIT_SUCCESS : 2;
+	if (a.list_rules)
+		return list_rules() < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 	if (config_load(&cfg, a.config) < 0) {
 		config_free(&cfg);
 		return EXIT_FAILURE;

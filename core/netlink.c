@@ -9,13 +9,14 @@
 #include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "log.h"
 
-int nl_open(struct nl *n, int rcvbuf)
+int nl_open(struct nl *n, int rcvbuf, uint32_t groups)
 {
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_groups = groups };
 
 	n->seq = 0;
 	n->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_AUDIT);
@@ -58,23 +59,23 @@ long nl_recv(struct nl *n, int *type, const char **payload)
 	return (long)((size_t)got - NLMSG_HDRLEN);
 }
 
+/* Header and payload go out as two pieces: rules can be several KiB. */
 static int send_msg(struct nl *n, int type, const void *data, size_t len, int ack, uint32_t *seq)
 {
-	struct {
-		struct nlmsghdr h;
-		char data[512];
-	} req;
+	struct nlmsghdr h;
 	struct sockaddr_nl to = { .nl_family = AF_NETLINK };
+	struct iovec iov[2] = { { &h, NLMSG_HDRLEN }, { (void *)data, len } };
+	struct msghdr m = { .msg_name = &to, .msg_namelen = sizeof(to), .msg_iov = iov,
+			    .msg_iovlen = len ? 2 : 1 };
 
-	if (len > sizeof(req.data))
+	if (len > (1u << 20))
 		return -EINVAL;
-	memset(&req, 0, sizeof(req));
-	req.h.nlmsg_len = (uint32_t)NLMSG_LENGTH(len);
-	req.h.nlmsg_type = (uint16_t)type;
-	req.h.nlmsg_flags = NLM_F_REQUEST | (ack ? NLM_F_ACK : 0);
-	req.h.nlmsg_seq = *seq = ++n->seq;
-	memcpy(req.data, data, len);
-	if (sendto(n->fd, &req, req.h.nlmsg_len, 0, (struct sockaddr *)&to, sizeof(to)) < 0)
+	memset(&h, 0, sizeof(h));
+	h.nlmsg_len = (uint32_t)NLMSG_LENGTH(len);
+	h.nlmsg_type = (uint16_t)type;
+	h.nlmsg_flags = NLM_F_REQUEST | (ack ? NLM_F_ACK : 0);
+	h.nlmsg_seq = *seq = ++n->seq;
+	if (sendmsg(n->fd, &m, 0) < 0)
 		return -errno;
 	return 0;
 }
@@ -146,8 +147,47 @@ int nl_set_status(struct nl *n, uint32_t mask, uint32_t value, nl_msg_fn fn, voi
 	switch (mask) {
 	case AUDIT_STATUS_PID: st.pid = value; break;
 	case AUDIT_STATUS_ENABLED: st.enabled = value; break;
+	case AUDIT_STATUS_FAILURE: st.failure = value; break;
+	case AUDIT_STATUS_RATE_LIMIT: st.rate_limit = value; break;
 	case AUDIT_STATUS_BACKLOG_LIMIT: st.backlog_limit = value; break;
+	case AUDIT_STATUS_BACKLOG_WAIT_TIME: st.backlog_wait_time = value; break;
 	default: return -EINVAL;
 	}
 	return nl_request(n, AUDIT_SET, &st, sizeof(st), 1, fn, arg);
+}
+
+int nl_dump(struct nl *n, int type, nl_msg_fn item, void *item_arg, nl_msg_fn fn, void *arg)
+{
+	uint32_t seq;
+	int rc = send_msg(n, type, NULL, 0, 0, &seq);
+
+	for (int waited = 0; rc == 0 && waited < 2000;) {
+		const struct nlmsghdr *h = (const struct nlmsghdr *)n->buf;
+		const char *payload;
+		int t;
+		long len = nl_recv(n, &t, &payload);
+
+		if (len == -EAGAIN) {
+			struct pollfd p = { .fd = n->fd, .events = POLLIN };
+			if (poll(&p, 1, 100) == 0)
+				waited += 100;
+			continue;
+		}
+		if (len == -ENOBUFS)
+			continue;
+		if (len < 0)
+			return (int)len;
+		if (h->nlmsg_seq == seq && t == NLMSG_DONE)
+			return 0;
+		if (h->nlmsg_seq == seq && t == NLMSG_ERROR && (size_t)len >= sizeof(struct nlmsgerr)) {
+			const struct nlmsgerr *e = (const void *)payload;
+			if (e->error)
+				return e->error;
+		} else if (h->nlmsg_seq == seq && t == type) {
+			item(item_arg, t, payload, (size_t)len);
+		} else if (fn && t != NLMSG_ERROR && t != NLMSG_DONE) {
+			fn(arg, t, payload, (size_t)len);
+		}
+	}
+	return rc ? rc : -ETIMEDOUT;
 }

@@ -20,8 +20,10 @@ struct nl {
 typedef void (*nl_msg_fn)(void *arg, int type, const char *payload, size_t len);
 
 /* Opens the socket; rcvbuf > 0 sets SO_RCVBUFFORCE (or SO_RCVBUF if not
- * permitted).  Returns 0 or -errno. */
-int nl_open(struct nl *n, int rcvbuf);
+ * permitted).  groups: multicast groups to join as a bit mask (bit 0:
+ * AUDIT_NLGRP_READLOG, needs CAP_AUDIT_READ), 0 for none.  Returns 0 or
+ * -errno. */
+int nl_open(struct nl *n, int rcvbuf, uint32_t groups);
 void nl_close(struct nl *n);
 
 /* Sends one request; with ack, waits for the kernel's answer (up to 2 s) and
@@ -34,6 +36,11 @@ int nl_get_status(struct nl *n, struct audit_status *st, nl_msg_fn fn, void *arg
 
 /* AUDIT_SET of one status field (mask AUDIT_STATUS_*), ACK checked. */
 int nl_set_status(struct nl *n, uint32_t mask, uint32_t value, nl_msg_fn fn, void *arg);
+
+/* A request answered by several messages of its own type and NLMSG_DONE
+ * (AUDIT_LIST_RULES): each answer goes to item, other traffic to fn.
+ * Returns 0 or -errno. */
+int nl_dump(struct nl *n, int type, nl_msg_fn item, void *item_arg, nl_msg_fn fn, void *arg);
 
 /* Receives one message without waiting: returns its payload length and sets
  * *type and *payload; -EAGAIN when there is none, -ENOBUFS after an overrun,

@@ -230,6 +230,7 @@ static void *worker(void *arg)
 			flush(o);
 			dirty = 0;
 		}
+		queue_done(&o->q);
 	}
 	if (dirty)
 		flush(o);
@@ -318,6 +319,11 @@ void output_release(struct output *o)
 		queue_destroy(&o->q);
 	options_free(&o->opts);
 	plugin_close(&o->plugin);
+}
+
+int output_idle(struct output *o)
+{
+	return !o->running || atomic_load(&o->disabled) ? queue_depth(&o->q) == 0 : queue_idle(&o->q);
 }
 
 uint64_t output_dropped(struct output *o)

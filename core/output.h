@@ -69,6 +69,9 @@ int output_try_join(struct output *o);
 /* Destroys the instance, unloads the plugin. */
 void output_release(struct output *o);
 
+/* 1 when the output has nothing queued and no batch in hand. */
+int output_idle(struct output *o);
+
 void output_log_stats(struct output *o);
 uint64_t output_dropped(struct output *o);
 

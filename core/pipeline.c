@@ -6,8 +6,11 @@
 #include <string.h>
 #include <time.h>
 
+#include <libaudit.h>
+
 #include "event.h"
 #include "format_goaudit.h"
+#include "format_raw.h"
 #include "log.h"
 
 static void dispatch(struct pipeline *p, struct event *e)
@@ -35,7 +38,7 @@ void pipeline_loss(struct pipeline *p, const struct loss *l)
 
 /* Output i dropped events: every other output hears of it now (the one that
  * dropped hears of it from its own worker, once it has room again). */
-static void report_overflows(struct pipeline *p)
+void pipeline_report_overflows(struct pipeline *p)
 {
 	for (unsigned i = 0; i < p->nouts; i++) {
 		uint64_t d = output_dropped(&p->outs[i]);
@@ -64,28 +67,98 @@ static void on_missed(void *arg, uint64_t first, uint64_t count)
 	pipeline_loss(p, &l);
 }
 
+/* The event as the outputs see it: records of types outside events.min/max
+ * left out (the sequence tracker has seen the serial already).  Returns ev
+ * itself when nothing is left out, NULL when nothing is left. */
+static const struct asm_event *type_view(struct pipeline *p, const struct asm_event *ev)
+{
+	unsigned n = 0, min = p->cfg->events_min, max = p->cfg->events_max;
+
+	if (min == 0 && max == 0xffffffffu)
+		return ev;
+	if (ev->nrec > p->view_cap) {
+		struct asm_record *r = realloc(p->view_recs, ev->nrec * sizeof(*r));
+		if (!r)
+			return ev;
+		p->view_recs = r;
+		p->view_cap = ev->nrec;
+	}
+	for (unsigned i = 0; i < ev->nrec; i++) {
+		unsigned t = (unsigned)ev->recs[i].type;
+		if ((t >= min && t <= max) || t == AUDIT_EOE)
+			p->view_recs[n++] = ev->recs[i];
+	}
+	if (n == ev->nrec)
+		return ev;
+	if (n == 0)
+		return NULL;
+	p->view = *ev;
+	p->view.recs = p->view_recs;
+	p->view.nrec = n;
+	return &p->view;
+}
+
+static int render(struct pipeline *p, enum format f, const struct asm_event *ev, uint64_t now)
+{
+	p->json.len = 0;
+	switch (f) {
+	case FORMAT_ENRICHED:
+		return format_enriched(&p->json, ev, &p->enrich, now);
+	case FORMAT_RAW:
+		return format_raw(&p->json, ev, &p->enrich);
+	default:
+		return format_goaudit(&p->json, ev, p->uidmap, now);
+	}
+}
+
+/* The event in format f, built the first time an output asks for it. */
+static struct event *event_in(struct pipeline *p, struct event **cache, enum format f,
+			      const struct asm_event *ev, uint64_t now)
+{
+	if (cache[f])
+		return cache[f];
+	if (render(p, f, ev, now) < 0) {
+		log_err("out of memory rendering event %llu", (unsigned long long)ev->serial);
+		return NULL;
+	}
+	cache[f] = event_new(p->json.p, p->json.len, ev->serial,
+			     (int64_t)ev->sec * 1000000000 + (int64_t)ev->ms * 1000000, 0, p->node);
+	if (!cache[f])
+		log_err("out of memory queueing event %llu", (unsigned long long)ev->serial);
+	return cache[f];
+}
+
 static void on_event(void *arg, const struct asm_event *ev)
 {
 	struct pipeline *p = arg;
-	struct event *e;
+	struct event *cache[FORMAT_COUNT] = { NULL };
+	uint64_t now = (uint64_t)time(NULL);
 
 	atomic_fetch_add_explicit(&p->stats.events, 1, memory_order_relaxed);
 	/* auditd's own DAEMON_* records (in text logs) carry auditd's serials,
 	 * not the kernel's. */
 	if (p->seq && !record_type_is_daemon(ev->recs[0].type))
 		seq_observe(p->seq, ev->serial, now_monotonic_ms());
-	p->json.len = 0;
-	if (format_goaudit(&p->json, ev, p->uidmap, (uint64_t)time(NULL)) < 0) {
-		log_err("out of memory rendering event %llu", (unsigned long long)ev->serial);
+	if (p->observe)
+		p->observe(p->observe_arg, ev);
+	p->facts.ev = NULL;
+	if (!(ev = type_view(p, ev)) || !filter_set_keep(&p->cfg->filters, ev, &p->facts)) {
+		atomic_fetch_add_explicit(&p->stats.filtered, 1, memory_order_relaxed);
 		return;
 	}
-	e = event_new(p->json.p, p->json.len, ev->serial,
-		      (int64_t)ev->sec * 1000000000 + (int64_t)ev->ms * 1000000, 0, p->node);
-	if (!e) {
-		log_err("out of memory queueing event %llu", (unsigned long long)ev->serial);
-		return;
+	for (unsigned i = 0; i < p->nouts; i++) {
+		const struct output_config *oc = p->outs[i].cfg;
+		struct event *e;
+
+		if (!filter_set_keep(&oc->filters, ev, &p->facts)) {
+			atomic_fetch_add_explicit(&p->stats.filtered_output, 1, memory_order_relaxed);
+			continue;
+		}
+		if ((e = event_in(p, cache, oc->format, ev, now)))
+			output_push(&p->outs[i], e);
 	}
-	dispatch(p, e);
+	for (unsigned f = 0; f < FORMAT_COUNT; f++)
+		event_unref(cache[f]);
 }
 
 int pipeline_init(struct pipeline *p, const struct config *cfg, const char *node,
@@ -110,6 +183,7 @@ int pipeline_init(struct pipeline *p, const struct config *cfg, const char *node
 	p->nouts = nouts;
 	p->assembler = assembler_new(&ac, on_event, p);
 	p->uidmap = uidmap_new(600);
+	enrich_init(&p->enrich, p->uidmap, node);
 	p->overflow_told = calloc(nouts ? nouts : 1, sizeof(*p->overflow_told));
 	if (cfg->tracking_enabled)
 		p->seq = seq_new(&sc, on_missed, p);
@@ -126,6 +200,10 @@ void pipeline_free(struct pipeline *p)
 	seq_free(p->seq);
 	uidmap_free(p->uidmap);
 	buf_free(&p->json);
+	enrich_free(&p->enrich);
+	filter_facts_free(&p->facts);
+	free(p->view_recs);
+	p->view_recs = NULL;
 	free(p->overflow_told);
 	p->overflow_told = NULL;
 	p->assembler = NULL;
@@ -143,7 +221,7 @@ void pipeline_record(struct pipeline *p, const struct record *r, uint64_t now_ms
 void pipeline_tick(struct pipeline *p, uint64_t now_ms)
 {
 	assembler_tick(p->assembler, now_ms);
-	report_overflows(p);
+	pipeline_report_overflows(p);
 	if (p->seq) {
 		seq_tick(p->seq, now_ms);
 		atomic_store(&p->stats.out_of_order, seq_stats(p->seq)->out_of_order);
@@ -157,5 +235,5 @@ void pipeline_end(struct pipeline *p)
 		seq_flush(p->seq);
 		atomic_store(&p->stats.out_of_order, seq_stats(p->seq)->out_of_order);
 	}
-	report_overflows(p);
+	pipeline_report_overflows(p);
 }

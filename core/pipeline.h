@@ -1,11 +1,14 @@
 /* core/pipeline.h -- what every input feeds: record -> assembler -> sequence
- * tracker -> JSON (once) -> every output's queue.  Runs on the reader thread. */
+ * tracker -> events.min/max and filters -> JSON (once per format some output
+ * uses) -> every output's queue.  Runs on the reader thread. */
 #ifndef AS_PIPELINE_H
 #define AS_PIPELINE_H
 
 #include "assemble.h"
 #include "buf.h"
 #include "config.h"
+#include "filter.h"
+#include "format_enriched.h"
 #include "loss.h"
 #include "output.h"
 #include "seq.h"
@@ -19,10 +22,19 @@ struct pipeline {
 	struct seq *seq;		/* NULL when message_tracking is off */
 	struct uidmap *uidmap;
 	struct buf json;
+	struct enrich enrich;		/* scratch of the enriched and raw formats */
+	struct filter_facts facts;	/* what the filters read, once per event */
+	struct asm_event view;		/* the event without the types events.min/max drop */
+	struct asm_record *view_recs;
+	unsigned view_cap;
 	struct output *outs;
 	unsigned nouts;
 	struct stats stats;
 	uint64_t *overflow_told;	/* per output: its drops the others know of */
+	/* Sees every completed event before filtering (the canary looks for
+	 * its own); set after pipeline_init, NULL: none. */
+	void (*observe)(void *arg, const struct asm_event *ev);
+	void *observe_arg;
 };
 
 /* text_input: auditd text logs have no EOE; complete events by lingering. */
@@ -37,5 +49,7 @@ void pipeline_tick(struct pipeline *p, uint64_t now_ms);
 void pipeline_end(struct pipeline *p);
 /* Logs a loss and sends its event to every output. */
 void pipeline_loss(struct pipeline *p, const struct loss *l);
+/* Tells every output of the drops of the others since the last call. */
+void pipeline_report_overflows(struct pipeline *p);
 
 #endif

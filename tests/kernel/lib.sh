@@ -18,6 +18,8 @@ ORIG_ENABLED=$(status_field enabled)
 ORIG_PID=$(status_field pid)
 ORIG_BACKLOG=$(status_field backlog_limit)
 ORIG_WAIT=$(status_field backlog_wait_time)
+ORIG_RATE=$(status_field rate_limit)
+ORIG_FAILURE=$(status_field failure)
 ORIG_RULES=$TMP/rules.orig
 auditctl -l > "$ORIG_RULES"
 [ "$ORIG_ENABLED" = 2 ] && skip "audit configuration is locked (enabled 2)"
@@ -39,6 +41,8 @@ kernel_restore() {
 	fi
 	auditctl -b "$ORIG_BACKLOG" >/dev/null 2>&1
 	[ -n "$ORIG_WAIT" ] && auditctl --backlog_wait_time "$ORIG_WAIT" >/dev/null 2>&1
+	[ -n "$ORIG_RATE" ] && auditctl -r "$ORIG_RATE" >/dev/null 2>&1
+	[ -n "$ORIG_FAILURE" ] && auditctl -f "$ORIG_FAILURE" >/dev/null 2>&1
 	auditctl -e "$ORIG_ENABLED" >/dev/null 2>&1
 	now=$(status_field pid)
 	if [ "${now:-0}" != 0 ] && [ "$now" != "${ORIG_PID:-0}" ]; then
@@ -65,3 +69,18 @@ stop_daemon() {
 	DAEMONS=$(echo "$DAEMONS" | sed "s/ $1\b//")
 	return $rc
 }
+
+# start_daemon_ready CONF LOG : starts auditstream in the background and
+# waits until it has set everything up (rules, canary; in either input
+# mode), sets $DPID.  Fails with the log when it exits instead.
+start_daemon_ready() {
+	"$AUDITSTREAM" -c "$1" 2>"$2" &
+	DPID=$!
+	DAEMONS="$DAEMONS $DPID"
+	wait_for 15 sh -c "grep -q 'reading the kernel' '$2' || ! kill -0 $DPID" ||
+		{ cat "$2"; fail "auditstream did not start"; }
+	kill -0 "$DPID" 2>/dev/null || { cat "$2"; fail "auditstream exited at start"; }
+}
+
+# rules_now FILE : the kernel's rules as auditctl prints them.
+rules_now() { auditctl -l > "$1"; }

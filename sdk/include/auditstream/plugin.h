@@ -96,9 +96,13 @@ enum auditstream_log_level {
 #define AUDITSTREAM_EVENT_LOSS 0x1u
 
 /*
- * One audit event, already rendered in the output's format.  Events are
- * borrowed and immutable: valid only during the write() call that passes
- * them; copy what you keep.  The same event is shared by every output.
+ * One audit event, already rendered in the output's format (config `format`):
+ * "goaudit" {"sequence":N,"timestamp":...,"messages":[...],"uid_map":{...}},
+ * "enriched" {"serial":N,"time":...,"node":...,"SYSCALL":{...},...}, or "raw"
+ * {"serial":N,"time":...,"node":...,"records":["type=... msg=audit(...): ...",...]}
+ * -- always one JSON object, whatever the format.  Events are borrowed and
+ * immutable: valid only during the write() call that passes them; copy what
+ * you keep.  The same event is shared by every output of the same format.
  */
 struct auditstream_event {
 	uint32_t struct_size;	/* sizeof(struct auditstream_event) of the core */

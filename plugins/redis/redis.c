@@ -1,0 +1,447 @@
+/*
+ * plugins/redis/redis.c -- events to Redis: a list, a stream or a channel.
+ *
+ * Options:
+ *   host         (string, "127.0.0.1")  server name or address (TCP)
+ *   port         (int, 6379)            server TCP port
+ *   unix_socket  (string, unset)        path of a unix socket; when set it
+ *                                       is used instead of host/port
+ *   username     (string, unset)        ACL user for AUTH (Redis 6+); unset
+ *                                       means the legacy one-argument AUTH
+ *   password     (string, unset)        AUTH with this password on connect
+ *   db           (int, 0)               SELECT this database on connect
+ *   mode         (string, "list")       "list":   RPUSH/LPUSH key <json>
+ *                                       "stream": XADD key [MAXLEN ~ N] * <field> <json>
+ *                                       "pubsub": PUBLISH key <json>
+ *   key          (string, required)     the list or stream key, or the channel
+ *   push         (string, "rpush")      list mode: "rpush" (append, a consumer
+ *                                       reads oldest first with LPOP/BLPOP) or
+ *                                       "lpush" (prepend)
+ *   field        (string, "event")      stream mode: the field holding the JSON
+ *   maxlen       (int, 0)               stream mode: trim to about this many
+ *                                       entries (XADD MAXLEN ~); 0 = no trim
+ *   timeout_ms   (int, 2000)            connect timeout, and the limit on each
+ *                                       send or receive of a command
+ *
+ * Example:
+ *   outputs = ( {
+ *     plugin = "redis";
+ *     host = "10.0.0.5"; port = 6379; password = "s3cret"; db = 2;
+ *     mode = "stream"; key = "audit"; maxlen = 1000000;
+ *   } );
+ *
+ * Each batch is sent as one pipeline: every command is appended to the
+ * output buffer, then the replies are read in order, so the number of
+ * successful replies before the first failure is exactly how many events
+ * are known to be stored.  Any failure (I/O error, timeout, error reply,
+ * failed AUTH or SELECT) frees the connection and answers RETRY; the next
+ * write() connects afresh, spaced by the core's backoff.  A failed context
+ * is never reused: after a timeout its stream may still hold replies of
+ * commands we gave up on.  Commands sent whose replies were lost may have
+ * been executed, so after an outage a consumer may see at most one batch
+ * twice (at-least-once).
+ *
+ * An error reply (WRONGTYPE when the key holds another type, OOM, NOAUTH,
+ * READONLY on a replica) is retried like an outage rather than dropping
+ * events: each of these is fixed on the server, after which delivery goes
+ * on with nothing lost.  Each kind of error is logged once per streak.
+ * timeout_ms bounds connect, send and receive; resolving a host name uses
+ * the system resolver with its own timeouts (give an address to avoid it).
+ *
+ * In pubsub mode Redis keeps nothing: a message published while nobody
+ * subscribes is gone.  Such messages are counted as `unheard`.
+ *
+ * Counters: connects, errors, unheard (pubsub).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+
+#include <hiredis/hiredis.h>
+
+#include <auditstream/plugin.h>
+
+enum redis_mode { MODE_LIST, MODE_STREAM, MODE_PUBSUB };
+
+#define MAX_ARGS 8	/* the longest command: XADD key MAXLEN ~ N * field json */
+
+struct redis_out {
+	const struct auditstream_host *host;
+	struct auditstream_ctx *ctx;
+	redisContext *c;		/* NULL: not connected */
+
+	const char *hostname, *unix_socket, *username, *password, *key, *field;
+	int port;
+	int64_t db;
+	enum redis_mode mode;
+	const char *verb;		/* RPUSH, LPUSH, XADD or PUBLISH */
+	char maxlen[24];		/* "" when not trimming */
+	struct timeval timeout;
+	char where[128];		/* host:port or unix:path, for messages */
+	char last_err[256];		/* last error logged, to log a streak once */
+};
+
+static const struct auditstream_option options[] = {
+	{ "host", AUDITSTREAM_OPT_STRING, "127.0.0.1", 0, "Redis server name or address" },
+	{ "port", AUDITSTREAM_OPT_INT, "6379", 0, "Redis server TCP port" },
+	{ "unix_socket", AUDITSTREAM_OPT_STRING, NULL, 0, "unix socket path (instead of host/port)" },
+	{ "username", AUDITSTREAM_OPT_STRING, NULL, 0, "ACL user name for AUTH (Redis 6+)" },
+	{ "password", AUDITSTREAM_OPT_STRING, NULL, 0, "password for AUTH" },
+	{ "db", AUDITSTREAM_OPT_INT, "0", 0, "database number to SELECT" },
+	{ "mode", AUDITSTREAM_OPT_STRING, "list", 0, "list, stream or pubsub" },
+	{ "key", AUDITSTREAM_OPT_STRING, NULL, 1, "list or stream key, or pubsub channel" },
+	{ "push", AUDITSTREAM_OPT_STRING, "rpush", 0, "list mode: rpush or lpush" },
+	{ "field", AUDITSTREAM_OPT_STRING, "event", 0, "stream mode: field holding the JSON" },
+	{ "maxlen", AUDITSTREAM_OPT_INT, "0", 0, "stream mode: trim to about N entries (0: never)" },
+	{ "timeout_ms", AUDITSTREAM_OPT_INT, "2000", 0, "connect and command timeout in ms" },
+	{ NULL, 0, NULL, 0, NULL }
+};
+
+/* ------------------------------------------------------------ errors */
+
+/*
+ * Logs a failure once per streak: the core retries with backoff, and the
+ * same "connection refused" every few seconds would drown the log.  A new
+ * kind of error is logged again; the rest go to debug.
+ */
+static void fail(struct redis_out *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void fail(struct redis_out *r, const char *fmt, ...)
+{
+	char msg[sizeof(r->last_err)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	r->host->count(r->ctx, "errors", 1);
+	if (strcmp(msg, r->last_err) == 0) {
+		r->host->log(r->ctx, AUDITSTREAM_LOG_DEBUG, "%s: %s", r->where, msg);
+		return;
+	}
+	r->host->log(r->ctx, AUDITSTREAM_LOG_WARNING, "%s: %s", r->where, msg);
+	memcpy(r->last_err, msg, sizeof(msg));
+}
+
+static void disconnect(struct redis_out *r)
+{
+	if (r->c)
+		redisFree(r->c);
+	r->c = NULL;
+}
+
+/* ------------------------------------------------------------ connect */
+
+/* Runs one set-up command (AUTH, SELECT); 0 when the server said OK. */
+static int setup_command(struct redis_out *r, const char *what, int argc, const char **argv)
+{
+	redisReply *rep = redisCommandArgv(r->c, argc, argv, NULL);
+	int rc = 0;
+
+	if (!rep) {
+		fail(r, "%s: %s", what, r->c->errstr);
+		return -EIO;
+	}
+	if (rep->type == REDIS_REPLY_ERROR) {
+		fail(r, "%s failed: %s", what, rep->str);
+		rc = -EACCES;
+	}
+	freeReplyObject(rep);
+	return rc;
+}
+
+static int authenticate(struct redis_out *r)
+{
+	const char *argv[3] = { "AUTH" };
+	int argc = 1;
+
+	if (!r->password)
+		return 0;
+	if (r->username)
+		argv[argc++] = r->username;
+	argv[argc++] = r->password;
+	return setup_command(r, "AUTH", argc, argv);
+}
+
+static int select_db(struct redis_out *r)
+{
+	char num[24];
+	const char *argv[2] = { "SELECT", num };
+
+	if (r->db == 0)
+		return 0;
+	snprintf(num, sizeof(num), "%lld", (long long)r->db);
+	return setup_command(r, "SELECT", 2, argv);
+}
+
+static int connect_server(struct redis_out *r)
+{
+	if (r->unix_socket)
+		r->c = redisConnectUnixWithTimeout(r->unix_socket, r->timeout);
+	else
+		r->c = redisConnectWithTimeout(r->hostname, r->port, r->timeout);
+	if (!r->c) {
+		fail(r, "cannot allocate a connection");
+		return -ENOMEM;
+	}
+	if (r->c->err) {
+		fail(r, "cannot connect: %s", r->c->errstr);
+		disconnect(r);
+		return -ECONNREFUSED;
+	}
+	/* Bounds every later send and receive: a dead peer gives RETRY, not a hang. */
+	if (redisSetTimeout(r->c, r->timeout) != REDIS_OK) {
+		fail(r, "cannot set the timeout: %s", r->c->errstr);
+		disconnect(r);
+		return -EIO;
+	}
+	if (authenticate(r) < 0 || select_db(r) < 0) {
+		disconnect(r);
+		return -EACCES;
+	}
+	r->host->count(r->ctx, "connects", 1);
+	r->host->log(r->ctx, AUDITSTREAM_LOG_INFO, "connected to %s", r->where);
+	return 0;
+}
+
+/* ------------------------------------------------------------- write */
+
+/* The command for one event; returns argc. */
+static int build_argv(const struct redis_out *r, const struct auditstream_event *e,
+		      const char **argv, size_t *len)
+{
+	int k = 0;
+
+	argv[k++] = r->verb;
+	argv[k++] = r->key;
+	if (r->mode == MODE_STREAM) {
+		if (r->maxlen[0]) {
+			argv[k++] = "MAXLEN";
+			argv[k++] = "~";
+			argv[k++] = r->maxlen;
+		}
+		argv[k++] = "*";
+		argv[k++] = r->field;
+	}
+	argv[k] = e->json;
+	len[k] = e->json_len;
+	for (int i = 0; i < k; i++)
+		len[i] = strlen(argv[i]);
+	return k + 1;
+}
+
+/* Appends the whole batch to the output buffer; nothing is sent yet. */
+static int append_batch(struct redis_out *r, const struct auditstream_event *const *ev, size_t n)
+{
+	const char *argv[MAX_ARGS];
+	size_t len[MAX_ARGS];
+
+	for (size_t i = 0; i < n; i++) {
+		int argc = build_argv(r, ev[i], argv, len);
+		if (redisAppendCommandArgv(r->c, argc, argv, len) != REDIS_OK) {
+			fail(r, "cannot queue a command: %s", r->c->errstr);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/* Reads the batch's replies in order; returns how many commands succeeded. */
+static size_t read_replies(struct redis_out *r, size_t n)
+{
+	uint64_t unheard = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		redisReply *rep;
+		int ok;
+
+		/* The first call sends the whole buffer, then each reads one reply. */
+		if (redisGetReply(r->c, (void **)&rep) != REDIS_OK || !rep) {
+			fail(r, "%s failed: %s", r->verb, r->c->errstr[0] ? r->c->errstr : "no reply");
+			break;
+		}
+		ok = rep->type != REDIS_REPLY_ERROR;
+		if (!ok)
+			fail(r, "%s %s: %s", r->verb, r->key, rep->str);
+		else if (r->mode == MODE_PUBSUB && rep->type == REDIS_REPLY_INTEGER && rep->integer == 0)
+			unheard++;
+		freeReplyObject(rep);
+		if (!ok)
+			break;
+	}
+	if (unheard)
+		r->host->count(r->ctx, "unheard", unheard);
+	return i;
+}
+
+static int redis_write(void *inst, const struct auditstream_event *const *ev, size_t n,
+		       size_t *done)
+{
+	struct redis_out *r = inst;
+
+	*done = 0;
+	if (!r->c && connect_server(r) < 0)
+		return AUDITSTREAM_RETRY;
+	if (append_batch(r, ev, n) < 0) {
+		disconnect(r);
+		return AUDITSTREAM_RETRY;
+	}
+	*done = read_replies(r, n);
+	if (*done < n) {
+		/* Replies of the rest may still come; this stream is out of step. */
+		disconnect(r);
+		return AUDITSTREAM_RETRY;
+	}
+	if (r->last_err[0]) {
+		r->host->log(r->ctx, AUDITSTREAM_LOG_NOTICE, "%s: writing again", r->where);
+		r->last_err[0] = '\0';
+	}
+	return AUDITSTREAM_OK;
+}
+
+/* SIGHUP: connect afresh on the next write (the name may point elsewhere now). */
+static int redis_reopen(void *inst)
+{
+	disconnect(inst);
+	return 0;
+}
+
+static void redis_destroy(void *inst)
+{
+	disconnect(inst);
+	free(inst);
+}
+
+/* ------------------------------------------------------------ create */
+
+static int bad_value(struct redis_out *r, const char *opt, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int bad_value(struct redis_out *r, const char *opt, const char *fmt, ...)
+{
+	char why[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	r->host->log(r->ctx, AUDITSTREAM_LOG_ERR, "option %s: %s", opt, why);
+	return -EINVAL;
+}
+
+static int parse_mode(struct redis_out *r)
+{
+	const char *mode = r->host->opt_string(r->ctx, "mode");
+	const char *push = r->host->opt_string(r->ctx, "push");
+
+	if (strcmp(push, "rpush") == 0)
+		r->verb = "RPUSH";
+	else if (strcmp(push, "lpush") == 0)
+		r->verb = "LPUSH";
+	else
+		return bad_value(r, "push", "\"%s\": must be \"rpush\" or \"lpush\"", push);
+	if (strcmp(mode, "list") == 0) {
+		r->mode = MODE_LIST;
+	} else if (strcmp(mode, "stream") == 0) {
+		r->mode = MODE_STREAM;
+		r->verb = "XADD";
+	} else if (strcmp(mode, "pubsub") == 0) {
+		r->mode = MODE_PUBSUB;
+		r->verb = "PUBLISH";
+	} else {
+		return bad_value(r, "mode", "\"%s\": must be \"list\", \"stream\" or \"pubsub\"", mode);
+	}
+	return 0;
+}
+
+static int read_numbers(struct redis_out *r)
+{
+	const struct auditstream_host *h = r->host;
+	int64_t port = h->opt_int(r->ctx, "port");
+	int64_t maxlen = h->opt_int(r->ctx, "maxlen");
+	int64_t ms = h->opt_int(r->ctx, "timeout_ms");
+
+	if (port < 1 || port > 65535)
+		return bad_value(r, "port", "%lld: must be between 1 and 65535", (long long)port);
+	r->db = h->opt_int(r->ctx, "db");
+	if (r->db < 0 || r->db > INT32_MAX)
+		return bad_value(r, "db", "%lld: must be a database number, 0 or more", (long long)r->db);
+	if (maxlen < 0)
+		return bad_value(r, "maxlen", "%lld: must be 0 (no trimming) or more", (long long)maxlen);
+	if (ms < 1 || ms > 3600000)
+		return bad_value(r, "timeout_ms", "%lld: must be between 1 and 3600000", (long long)ms);
+	r->port = (int)port;
+	if (maxlen > 0)
+		snprintf(r->maxlen, sizeof(r->maxlen), "%lld", (long long)maxlen);
+	r->timeout.tv_sec = ms / 1000;
+	r->timeout.tv_usec = (ms % 1000) * 1000;
+	return 0;
+}
+
+static int read_options(struct redis_out *r)
+{
+	const struct auditstream_host *h = r->host;
+	int rc;
+
+	r->hostname = h->opt_string(r->ctx, "host");
+	r->unix_socket = h->opt_string(r->ctx, "unix_socket");
+	r->username = h->opt_string(r->ctx, "username");
+	r->password = h->opt_string(r->ctx, "password");
+	r->key = h->opt_string(r->ctx, "key");
+	r->field = h->opt_string(r->ctx, "field");
+	if ((rc = parse_mode(r)) < 0 || (rc = read_numbers(r)) < 0)
+		return rc;
+	if (!r->key[0])
+		return bad_value(r, "key", "must not be empty");
+	if (!r->field[0])
+		return bad_value(r, "field", "must not be empty");
+	if (r->unix_socket && !r->unix_socket[0])
+		return bad_value(r, "unix_socket", "must not be empty");
+	if (r->username && !r->password)
+		return bad_value(r, "username", "needs a password");
+	if (r->maxlen[0] && r->mode != MODE_STREAM)
+		h->log(r->ctx, AUDITSTREAM_LOG_WARNING, "option maxlen applies to mode \"stream\" only: ignored");
+	if (r->unix_socket)
+		snprintf(r->where, sizeof(r->where), "redis unix:%s", r->unix_socket);
+	else
+		snprintf(r->where, sizeof(r->where), "redis %s:%d", r->hostname, r->port);
+	return 0;
+}
+
+/* Connects lazily: a server that is down at start-up is an outage, not a config error. */
+static int redis_create(const struct auditstream_host *host, struct auditstream_ctx *ctx,
+			void **inst)
+{
+	struct redis_out *r = calloc(1, sizeof(*r));
+	int rc;
+
+	if (!r)
+		return -ENOMEM;
+	r->host = host;
+	r->ctx = ctx;
+	if ((rc = read_options(r)) < 0) {
+		free(r);
+		return rc;
+	}
+	*inst = r;
+	return 0;
+}
+
+static const struct auditstream_plugin plugin = {
+	AUDITSTREAM_PLUGIN_HEADER,
+	.name = "redis",
+	.version = PACKAGE_VERSION,
+	.description = "events to a Redis list, stream or pubsub channel",
+	.options = options,
+	.create = redis_create,
+	.write = redis_write,
+	.reopen = redis_reopen,
+	.destroy = redis_destroy,
+};
+
+const struct auditstream_plugin *auditstream_plugin_entry(void)
+{
+	return &plugin;
+}

@@ -1,0 +1,370 @@
+/* tests/unit/test_enriched.c -- the enriched and raw formats and their
+ * decoders: hex, split EXECVE args, sockaddr families, typed values, and
+ * hostile records, whose output must still be valid JSON and UTF-8. */
+#include <check.h>
+#include <cJSON.h>
+#include <libaudit.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "assemble.h"
+#include "buf.h"
+#include "enrich_fields.h"
+#include "enrich_sockaddr.h"
+#include "format_enriched.h"
+#include "format_raw.h"
+#include "uidmap.h"
+
+/* An event of up to 16 records, built from (type, text) pairs. */
+struct fake {
+	struct asm_event ev;
+	struct asm_record recs[16];
+	char text[65536];
+};
+
+static void fake_init(struct fake *f, uint64_t serial)
+{
+	memset(f, 0, sizeof(*f));
+	f->ev.serial = serial;
+	f->ev.sec = 1700000000;
+	f->ev.ms = 123;
+	f->ev.recs = f->recs;
+	f->ev.text = f->text;
+}
+
+static void fake_add(struct fake *f, int type, const char *data, size_t len)
+{
+	struct asm_record *r = &f->recs[f->ev.nrec++];
+
+	r->type = type;
+	r->off = (uint32_t)f->ev.text_len;
+	r->len = (uint32_t)len;
+	memcpy(f->text + f->ev.text_len, data, len);
+	f->ev.text_len += len;
+}
+#define ADD(f, t, s) fake_add((f), (t), (s), strlen(s))
+
+static struct uidmap *um;
+static struct enrich x;
+
+static void setup(void)
+{
+	um = uidmap_new(600);
+	enrich_init(&x, um, "node1");
+}
+
+static void teardown(void)
+{
+	enrich_free(&x);
+	uidmap_free(um);
+}
+
+/* Independent UTF-8 check (any byte >= 0x80 must be in a valid sequence). */
+static int valid_utf8(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n) {
+		unsigned c = s[i], len, cp;
+		if (c < 0x80) { i++; continue; }
+		if (c >= 0xc2 && c <= 0xdf) { len = 2; cp = c & 0x1f; }
+		else if (c >= 0xe0 && c <= 0xef) { len = 3; cp = c & 0x0f; }
+		else if (c >= 0xf0 && c <= 0xf4) { len = 4; cp = c & 0x07; }
+		else return 0;
+		if (i + len > n) return 0;
+		for (unsigned k = 1; k < len; k++) {
+			if ((s[i + k] & 0xc0) != 0x80) return 0;
+			cp = cp << 6 | (s[i + k] & 0x3f);
+		}
+		if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+		    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+			return 0;
+		i += len;
+	}
+	return 1;
+}
+
+/* Renders, checks it is one valid JSON object of valid UTF-8, parses it. */
+static cJSON *render(struct fake *f)
+{
+	struct buf b = { 0 };
+	cJSON *j;
+
+	ck_assert_int_eq(format_enriched(&b, &f->ev, &x, 1700000000), 0);
+	ck_assert(valid_utf8((unsigned char *)b.p, b.len));
+	ck_assert_ptr_null(memchr(b.p, '\n', b.len));
+	j = cJSON_ParseWithLength(b.p, b.len);
+	ck_assert_msg(j != NULL, "invalid JSON: %.*s", (int)(b.len > 400 ? 400 : b.len), b.p);
+	buf_free(&b);
+	return j;
+}
+
+static const char *str(cJSON *o, const char *path1, const char *path2)
+{
+	cJSON *v = cJSON_GetObjectItemCaseSensitive(o, path1);
+	if (path2)
+		v = cJSON_GetObjectItemCaseSensitive(v, path2);
+	ck_assert_msg(cJSON_IsString(v), "%s.%s is not a string", path1, path2 ? path2 : "");
+	return v->valuestring;
+}
+
+static double num(cJSON *o, const char *path1, const char *path2)
+{
+	cJSON *v = cJSON_GetObjectItemCaseSensitive(o, path1);
+	if (path2)
+		v = cJSON_GetObjectItemCaseSensitive(v, path2);
+	ck_assert_msg(cJSON_IsNumber(v), "%s.%s is not a number", path1, path2 ? path2 : "");
+	return v->valuedouble;
+}
+
+START_TEST(test_header_and_types)
+{
+	struct fake f;
+	cJSON *j, *s;
+
+	fake_init(&f, 42);
+	ADD(&f, AUDIT_SYSCALL, "arch=c000003e syscall=2 success=no exit=-2 a0=7ffd a1=241 a2=1b6 a3=0 "
+	    "items=1 ppid=1 pid=20 auid=4294967295 uid=0 gid=0 ses=4294967295 tty=(none) "
+	    "comm=\"cat\" exe=\"/usr/bin/cat\" key=(null) mode=0100644");
+	ADD(&f, 1338, "odd=1 hex=ABCD word=x");
+	j = render(&f);
+	ck_assert_int_eq((int)num(j, "serial", NULL), 42);
+	ck_assert_str_eq(str(j, "time", NULL), "2023-11-14T22:13:20.123Z");
+	ck_assert_str_eq(str(j, "node", NULL), "node1");
+	s = cJSON_GetObjectItemCaseSensitive(j, "SYSCALL");
+	ck_assert_str_eq(str(s, "ARCH", NULL), "x86_64");
+	ck_assert_int_eq((int)num(s, "syscall", NULL), 2);
+	ck_assert_str_eq(str(s, "SYSCALL", NULL), "open");
+	ck_assert_int_eq((int)num(s, "exit", NULL), -2);
+	ck_assert_str_eq(str(s, "EXIT", NULL), "ENOENT");
+	ck_assert_str_eq(str(s, "a1", NULL), "241");	/* hex, though it looks decimal */
+	ck_assert_str_eq(str(s, "mode", NULL), "0100644");
+	ck_assert_str_eq(str(s, "AUID", NULL), "unset");
+	ck_assert_str_eq(str(s, "UID", NULL), "root");
+	ck_assert_str_eq(str(s, "SES", NULL), "unset");
+	ck_assert_str_eq(str(s, "comm", NULL), "cat");
+	ck_assert_str_eq(str(s, "tty", NULL), "(none)");
+	/* Unknown types and fields are kept raw. */
+	ck_assert_int_eq((int)num(j, "UNKNOWN[1338]", "odd"), 1);
+	ck_assert_str_eq(str(j, "UNKNOWN[1338]", "hex"), "ABCD");
+	cJSON_Delete(j);
+}
+END_TEST
+
+START_TEST(test_hex_and_execve_split)
+{
+	struct fake f;
+	char line[8192];
+	cJSON *j, *argv;
+	int n;
+
+	fake_init(&f, 7);
+	ADD(&f, AUDIT_EXECVE, "argc=4 a0=\"echo\" a1=6109746162 a2_len=8 a2[0]=41424344");
+	n = snprintf(line, sizeof(line), " a2[1]=45464748 a3=626164FF62797465");
+	fake_add(&f, AUDIT_EXECVE, line, (size_t)n);
+	ADD(&f, AUDIT_PATH, "item=0 name=2F746D702F6E6C0A6E616D65 inode=5 dev=fe:00 ouid=0 ogid=0");
+	ADD(&f, AUDIT_PATH, "item=1 name=\"/tmp/x\" inode=6");
+	ADD(&f, AUDIT_PROCTITLE, "proctitle=6563686F0061096200");
+	j = render(&f);
+	ck_assert_int_eq((int)num(j, "EXECVE", "argc"), 4);
+	argv = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(j, "EXECVE"), "ARGV");
+	ck_assert_int_eq(cJSON_GetArraySize(argv), 4);
+	ck_assert_str_eq(cJSON_GetArrayItem(argv, 0)->valuestring, "echo");
+	ck_assert_str_eq(cJSON_GetArrayItem(argv, 1)->valuestring, "a\ttab");
+	ck_assert_str_eq(cJSON_GetArrayItem(argv, 2)->valuestring, "ABCDEFGH");
+	ck_assert_str_eq(cJSON_GetArrayItem(argv, 3)->valuestring, "bad\xef\xbf\xbd" "byte");
+	ck_assert(cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(j, "PATH")));
+	ck_assert_str_eq(cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(j, "PATH"), 0), "name")->valuestring,
+			 "/tmp/nl\nname");
+	ck_assert_str_eq(str(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(j, "PATH"), 0), "OGID", NULL), "root");
+	argv = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(j, "PROCTITLE"), "ARGV");
+	ck_assert_int_eq(cJSON_GetArraySize(argv), 2);
+	ck_assert_str_eq(cJSON_GetArrayItem(argv, 1)->valuestring, "a\tb");
+	cJSON_Delete(j);
+}
+END_TEST
+
+static cJSON *saddr(const char *hex)
+{
+	struct fake f;
+	char line[512];
+	cJSON *j, *s;
+
+	fake_init(&f, 9);
+	snprintf(line, sizeof(line), "saddr=%s", hex);
+	ADD(&f, AUDIT_SOCKADDR, line);
+	j = render(&f);
+	s = cJSON_DetachItemFromObjectCaseSensitive(cJSON_GetObjectItemCaseSensitive(j, "SOCKADDR"), "SADDR");
+	cJSON_Delete(j);
+	ck_assert_ptr_nonnull(s);
+	return s;
+}
+
+START_TEST(test_sockaddr)
+{
+	cJSON *s;
+
+	s = saddr("020000357F0000010000000000000000");
+	ck_assert_str_eq(str(s, "family", NULL), "inet");
+	ck_assert_str_eq(str(s, "addr", NULL), "127.0.0.1");
+	ck_assert_int_eq((int)num(s, "port", NULL), 53);
+	cJSON_Delete(s);
+	s = saddr("0A0001BB00000000000000000000000000000000000000010000000000");
+	ck_assert_str_eq(str(s, "family", NULL), "inet6");
+	ck_assert_str_eq(str(s, "addr", NULL), "::1");
+	ck_assert_int_eq((int)num(s, "port", NULL), 443);
+	cJSON_Delete(s);
+	s = saddr("01002F72756E2F782E736F636B00");
+	ck_assert_str_eq(str(s, "family", NULL), "local");
+	ck_assert_str_eq(str(s, "path", NULL), "/run/x.sock");
+	cJSON_Delete(s);
+	s = saddr("0100006162");		/* abstract */
+	ck_assert_str_eq(str(s, "path", NULL), "@ab");
+	cJSON_Delete(s);
+	s = saddr("100000002A00000001000000");
+	ck_assert_str_eq(str(s, "family", NULL), "netlink");
+	ck_assert_int_eq((int)num(s, "pid", NULL), 42);
+	ck_assert_int_eq((int)num(s, "groups", NULL), 1);
+	cJSON_Delete(s);
+	s = saddr("2A00");			/* unknown family, no body */
+	ck_assert_int_eq((int)num(s, "family", NULL), 42);
+	cJSON_Delete(s);
+	s = saddr("02");			/* too short */
+	cJSON_Delete(s);
+}
+END_TEST
+
+START_TEST(test_user_msg_and_bare_words)
+{
+	struct fake f;
+	cJSON *j, *m;
+
+	fake_init(&f, 3);
+	ADD(&f, AUDIT_USER, "pid=1 uid=0 auid=1000 ses=2 msg='text=hello from test exe=\"/bin/x\" res=success'");
+	ADD(&f, AUDIT_AVC, "avc:  denied  { read } for  pid=5 comm=\"x\"");
+	j = render(&f);
+	m = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(j, "USER"), "MSG");
+	ck_assert_str_eq(str(m, "text", NULL), "hello from test");
+	ck_assert_str_eq(str(m, "exe", NULL), "/bin/x");
+	ck_assert_str_eq(str(j, "USER", "msg"), "text=hello from test exe=\"/bin/x\" res=success");
+	ck_assert_str_eq(str(j, "AVC", "raw"), "avc:  denied  { read } for  pid=5 comm=\"x\"");
+	ck_assert_int_eq((int)num(j, "AVC", "pid"), 5);
+	cJSON_Delete(j);
+}
+END_TEST
+
+/* Hostile records: every byte value, broken quotes, odd hex, huge numbers,
+ * bare '=' -- the output is valid JSON and UTF-8 whatever comes in. */
+START_TEST(test_hostile)
+{
+	static const char *const lines[] = {
+		"a=\"unterminated", "msg='open", "=", "==", "a==b", "\"=\"", "name=ABC",
+		"name=zz", "saddr=0", "exit=-99999999999999999999", "uid=99999999999999999999",
+		"arch=zzzz syscall=99999", "a0_len=5 a0[0]=41 a0[1]=4", "a1[0]=41", "argc=-1",
+		"proctitle=00", "proctitle=", "msg='a=b msg='c=d'' x", "cap_fp=1 old_pp=2 -=-",
+		"key=010203 exe=C3", "comm=FF", "a\x01=\x02\"x\"", "uid=-1 gid=4294967295 ouid=12345678",
+		NULL
+	};
+	static const int types[] = { AUDIT_SYSCALL, AUDIT_EXECVE, AUDIT_PROCTITLE, AUDIT_SOCKADDR,
+				     AUDIT_USER, AUDIT_PATH, 9999 };
+	unsigned seed = 1;
+
+	for (unsigned t = 0; t < sizeof(types) / sizeof(types[0]); t++)
+		for (unsigned i = 0; lines[i]; i++) {
+			struct fake f;
+			fake_init(&f, i);
+			ADD(&f, types[t], lines[i]);
+			ADD(&f, types[t], lines[i]);
+			cJSON_Delete(render(&f));
+		}
+	for (unsigned round = 0; round < 2000; round++) {
+		struct fake f;
+		char junk[600];
+		size_t n = (seed = seed * 1103515245 + 12345) % sizeof(junk);
+		for (size_t k = 0; k < n; k++) {
+			seed = seed * 1103515245 + 12345;
+			junk[k] = "a=\"' 0F9-_[]\x01\xff\xc3\xa9"[(seed >> 16) % 16];
+			if ((seed >> 8) % 7 == 0)
+				junk[k] = (char)(seed >> 20);
+		}
+		fake_init(&f, round);
+		fake_add(&f, types[round % 7], junk, n);
+		fake_add(&f, AUDIT_EXECVE, junk, n / 2);
+		cJSON_Delete(render(&f));
+	}
+}
+END_TEST
+
+START_TEST(test_raw)
+{
+	struct fake f;
+	struct buf b = { 0 };
+	cJSON *j, *r;
+
+	fake_init(&f, 42);
+	ADD(&f, AUDIT_SYSCALL, "arch=c000003e syscall=59");
+	ADD(&f, 1338, " a\x01\xff");
+	ck_assert_int_eq(format_raw(&b, &f.ev, &x), 0);
+	j = cJSON_ParseWithLength(b.p, b.len);
+	ck_assert_ptr_nonnull(j);
+	ck_assert(valid_utf8((unsigned char *)b.p, b.len));
+	r = cJSON_GetObjectItemCaseSensitive(j, "records");
+	ck_assert_int_eq(cJSON_GetArraySize(r), 2);
+	ck_assert_str_eq(cJSON_GetArrayItem(r, 0)->valuestring,
+			 "type=SYSCALL msg=audit(1700000000.123:42): arch=c000003e syscall=59");
+	ck_assert_str_eq(cJSON_GetArrayItem(r, 1)->valuestring,
+			 "type=UNKNOWN[1338] msg=audit(1700000000.123:42):  a\x01\xef\xbf\xbd");
+	ck_assert_str_eq(str(j, "time", NULL), "2023-11-14T22:13:20.123Z");
+	cJSON_Delete(j);
+	buf_free(&b);
+}
+END_TEST
+
+START_TEST(test_fields)
+{
+	struct field f;
+	struct buf b = { 0 };
+	size_t pos = 0;
+	const char *s = "a=1 b=\"x y\" c='p q' bare d=";
+
+	ck_assert(field_next(s, strlen(s), &pos, &f) && FIELD_IS(&f, "a") && f.vlen == 1);
+	ck_assert(field_next(s, strlen(s), &pos, &f) && FIELD_IS(&f, "b") && f.vlen == 3 && f.quote == '"');
+	ck_assert(field_next(s, strlen(s), &pos, &f) && FIELD_IS(&f, "c") && f.quote == '\'');
+	ck_assert(field_next(s, strlen(s), &pos, &f) && !f.name && f.vlen == 4);
+	ck_assert(field_next(s, strlen(s), &pos, &f) && FIELD_IS(&f, "d") && f.vlen == 0);
+	ck_assert(!field_next(s, strlen(s), &pos, &f));
+	ck_assert(is_hex("0aFF", 4) && !is_hex("0aF", 3) && !is_hex("", 0) && !is_hex("0g", 2));
+	ck_assert(hex_decode(&b, "414200", 6) == 0 && b.len == 3 && memcmp(b.p, "AB\0", 3) == 0);
+	ck_assert(is_decimal("0", 1) && is_decimal("-2", 2) && !is_decimal("01", 2) && !is_decimal("-", 1));
+	ck_assert(!is_decimal("12345678901234567890", 20));
+	buf_free(&b);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("enriched");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_header_and_types);
+	tcase_add_test(tc, test_hex_and_execve_split);
+	tcase_add_test(tc, test_sockaddr);
+	tcase_add_test(tc, test_user_msg_and_bare_words);
+	tcase_add_test(tc, test_hostile);
+	tcase_add_test(tc, test_raw);
+	tcase_add_test(tc, test_fields);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
