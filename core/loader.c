@@ -77,7 +77,10 @@ static int open_checked(struct plugin_handle *h, const char *name)
 	size_t n;
 	int rc;
 
-	h->dl = dlopen(h->path, RTLD_NOW | RTLD_LOCAL);
+	/* NODELETE: libraries with process-wide state (OpenSSL, librdkafka) stay
+	 * mapped after dlclose(), so their state is neither torn down twice nor
+	 * reported as leaked. */
+	h->dl = dlopen(h->path, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
 	if (!h->dl) {
 		log_err("%s: cannot load plugin: %s", h->path, dlerror());
 		return -EINVAL;

@@ -55,7 +55,7 @@ wait_for() {
 	done
 }
 
-# make_events N FIRST_SERIAL : N synthetic 3-record events in auditd text,
+# make_events N FIRST_SERIAL : N synthetic 2-record events in auditd text,
 # cloned from a real getppid-like SYSCALL/PROCTITLE pair with new serials.
 make_events() {
 	awk -v n="$1" -v s="$2" 'BEGIN {
