@@ -1,7 +1,10 @@
 #!/bin/sh
 # bench/replay.sh -- replay throughput of the goaudit and the enriched paths.
 #
-#   bench/replay.sh [EVENTS]      (default 200000; run from the build tree)
+#   bench/replay.sh [EVENTS]      (default 200000)
+#
+# Uses the auditstream and plugins of $top_builddir (default: the source
+# tree, for an in-tree build).
 #
 # Makes a synthetic audit.log of EVENTS events cloned from the real capture
 # tests/fixtures/auditd-raw.log (its kernel events, new serials), replays it
@@ -10,6 +13,7 @@
 # ratio.  The goal: enriched >= 0.5 x goaudit.  Not part of `make check`.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
+build=${top_builddir:-$top}
 n=${1:-200000}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/as-bench.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -35,7 +39,7 @@ for i in range(n):
         out.write('type=%s msg=audit(%s:%d): %s\n' % (t, ts, serial, d))
 PY
 
-plugdir=$top/plugins/.libs
+plugdir=$build/plugins/.libs
 run() {
 	fmt=$1
 	cat > "$tmp/$fmt.conf" <<CONF
@@ -45,19 +49,22 @@ outputs = ( { plugin = "file"; path = "$tmp/$fmt.json"; format = "$fmt"; queue =
 CONF
 	rm -f "$tmp/$fmt.json"
 	start=$(date +%s.%N)
-	taskset -c 0 "$top/auditstream" -c "$tmp/$fmt.conf" --replay "$tmp/big.log" 2>/dev/null
+	taskset -c 0 "$build/auditstream" -c "$tmp/$fmt.conf" --replay "$tmp/big.log" 2>"$tmp/$fmt.log" ||
+		{ cat "$tmp/$fmt.log" >&2; echo "replay ($fmt) failed" >&2; exit 1; }
 	end=$(date +%s.%N)
 	lines=$(wc -l < "$tmp/$fmt.json")
+	# A rate over events that did not all arrive would be a lie.
+	[ "$lines" = "$n" ] || { echo "replay ($fmt): $lines events written, $n replayed" >&2; exit 1; }
 	python3 -c "import sys; n,s,e=int(sys.argv[1]),float(sys.argv[2]),float(sys.argv[3]); print('%d' % (n/(e-s)))" "$lines" "$start" "$end"
 }
 best() {	# best of 3
 	b=0
-	for _ in 1 2 3; do r=$(run "$1"); [ "$r" -gt "$b" ] && b=$r; done
+	for _ in 1 2 3; do r=$(run "$1") || exit 1; [ "$r" -gt "$b" ] && b=$r; done
 	echo "$b"
 }
-g=$(best goaudit)
-e=$(best enriched)
-r=$(best raw)
+g=$(best goaudit) || exit 1
+e=$(best enriched) || exit 1
+r=$(best raw) || exit 1
 echo "date: $(date -u +%Y-%m-%dT%H:%MZ)  nproc: $(nproc)  kernel: $(uname -r)  events: $n ($(wc -l < "$tmp/big.log") records, $(du -h "$tmp/big.log" | cut -f1))"
 echo "goaudit:  $g events/s"
 echo "enriched: $e events/s"

@@ -141,7 +141,8 @@ static int append(struct asm_event *e, const struct record *r)
 		e->recs = n;
 		e->rec_cap = cap;
 	}
-	if (e->text_cap - e->text_len < r->len) {
+	/* Allocated even for an empty record: formats do text + off. */
+	if (!e->text || e->text_cap - e->text_len < r->len) {
 		size_t cap = e->text_cap ? e->text_cap : 1024;
 		char *n;
 		while (cap - e->text_len < r->len)

@@ -65,6 +65,8 @@ struct config {
 
 	unsigned drain_time_ms;
 	unsigned stats_interval_s;	/* 0: only at exit */
+	const char *metrics_path;	/* metrics.path: Prometheus text file; NULL: none */
+	unsigned metrics_interval_s;	/* metrics.interval_s */
 
 	unsigned events_min, events_max;	/* events.min/max: record types kept */
 	struct filter_set filters;	/* global filters = ( ... ) */

@@ -53,7 +53,7 @@ static int maps_uids(int type)
 int format_goaudit(struct buf *b, const struct asm_event *ev, struct uidmap *um, uint64_t now_sec)
 {
 	struct uids uids = { .n = 0 };
-	char ts[48];
+	char ts[64];	/* 20-digit seconds from a replayed file fit too */
 	int n;
 
 	/* Reserve the worst case once, so no append below can fail. */

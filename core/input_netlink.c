@@ -17,6 +17,8 @@
 #include "control.h"
 #include "log.h"
 #include "netlink.h"
+#include "notify.h"
+#include "restart_gap.h"
 #include "signals.h"
 
 #define TICK_MS 100
@@ -31,6 +33,7 @@ struct reader {
 	uint64_t next_status_ms;
 	uint64_t next_stats_ms;
 	uint64_t enobufs_unreported;
+	struct restart_gap gap;
 };
 
 static void on_status(struct reader *r, const struct audit_status *st)
@@ -73,6 +76,7 @@ static void on_msg(void *arg, int type, const char *payload, size_t len)
 				 type, (int)(len > 120 ? 120 : len), payload);
 		return;
 	}
+	restart_gap_seen(&r->gap, r->p, rec.serial);
 	pipeline_record(r->p, &rec, now_monotonic_ms());
 }
 
@@ -132,6 +136,7 @@ static void tick(struct reader *r, uint64_t now)
 	pipeline_tick(r->p, now);
 	report_enobufs(r);
 	tick_canary(r, now);
+	restart_gap_tick(&r->gap, now);
 	if (now >= r->next_status_ms) {
 		nl_request(&r->nl, AUDIT_GET, NULL, 0, 0, NULL, NULL);
 		r->next_status_ms = now + r->p->cfg->status_interval_ms;
@@ -149,6 +154,7 @@ static void stop(struct reader *r)
 	control_stop(&r->ctl, &r->nl, on_msg, r);
 	drain_socket(r, 1 << 20);
 	report_enobufs(r);
+	restart_gap_save(&r->gap);
 }
 
 static int start(struct reader *r)
@@ -162,6 +168,7 @@ static int start(struct reader *r)
 			rc == -EPERM && multicast ? " (multicast needs CAP_AUDIT_READ)" : "");
 		return rc;
 	}
+	restart_gap_open(&r->gap, r->p->cfg->state_dir);	/* before the first record */
 	if ((rc = control_start(&r->ctl, &r->nl, on_msg, r)) < 0)
 		return rc;
 	if (r->ctl.canary) {
@@ -185,6 +192,9 @@ int input_netlink_run(struct pipeline *p, int sigfd)
 		return rc;
 	}
 	r.next_status_ms = now_monotonic_ms() + p->cfg->status_interval_ms;
+	/* The socket is open and registered, the outputs were started before
+	 * the pipeline: from here on records are read and delivered. */
+	notify_send("READY=1");
 	while (!stopping) {
 		struct pollfd fds[2] = { { .fd = r.nl.fd, .events = POLLIN }, { .fd = sigfd, .events = POLLIN } };
 
@@ -198,6 +208,7 @@ int input_netlink_run(struct pipeline *p, int sigfd)
 			stopping = signals_handle(sigfd, p->outs, p->nouts, &p->stats) == SIGNALS_STOP;
 		tick(&r, now_monotonic_ms());
 	}
+	notify_send("STOPPING=1");
 	stop(&r);
 	nl_close(&r.nl);
 	p->observe = NULL;

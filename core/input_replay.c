@@ -30,17 +30,41 @@ struct replay {
 	int skipping;	/* inside an over-long line */
 };
 
+/* The start of a bad line for the log: the line is not NUL-terminated, and
+ * its bytes are the input's, so anything but printable ASCII is escaped. */
+static const char *quote_start(const char *line, size_t len, char *out, size_t outlen)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < len && i < 80 && o + 5 < outlen; i++) {
+		unsigned char c = (unsigned char)line[i];
+		if (c >= 0x20 && c < 0x7f && c != '\\')
+			out[o++] = (char)c;
+		else
+			o += (size_t)snprintf(out + o, outlen - o, "\\x%02x", c);
+	}
+	out[o] = '\0';
+	return out;
+}
+
 static void one_line(struct replay *r, const char *line, size_t len)
 {
 	struct record rec;
+	char q[4 * 80 + 8];
 
 	r->lineno++;
 	if (len == 0)
 		return;
+	if (len > MAX_LINE) {	/* the limit holds however the reads fell */
+		atomic_fetch_add(&r->p->stats.bad_records, 1);
+		log_warn("%s:%llu: line longer than %d bytes, skipped", r->path,
+			 (unsigned long long)r->lineno, MAX_LINE);
+		return;
+	}
 	if (record_parse_line(line, len, &rec) < 0) {
 		if (atomic_fetch_add(&r->p->stats.bad_records, 1) < 10)
-			log_warn("%s:%llu: not an audit record, skipped: %.80s", r->path,
-				 (unsigned long long)r->lineno, line);
+			log_warn("%s:%llu: not an audit record, skipped: %s", r->path,
+				 (unsigned long long)r->lineno, quote_start(line, len, q, sizeof(q)));
 		return;
 	}
 	pipeline_record(r->p, &rec, 0);

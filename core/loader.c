@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -105,6 +106,24 @@ static int open_checked(struct plugin_handle *h, const char *name)
 	return check_desc(h, name);
 }
 
+/* Code run as root must not be replaceable by anyone else: the directory and
+ * the file (after symlinks) are owned by root, or by the user running us (a
+ * user's own replay), and not writable by group or others. */
+static int path_trusted(const char *path, const char *what)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return -errno;
+	if ((st.st_uid != 0 && st.st_uid != geteuid()) || (st.st_mode & (S_IWGRP | S_IWOTH))) {
+		log_err("%s: refused: %s owned by uid %u with mode %04o; it must be owned by root "
+			"and not writable by group or others", path, what, (unsigned)st.st_uid,
+			(unsigned)(st.st_mode & 07777));
+		return -EPERM;
+	}
+	return 0;
+}
+
 int plugin_open(const char *dir, const char *name, struct plugin_handle *h)
 {
 	int rc;
@@ -122,6 +141,8 @@ int plugin_open(const char *dir, const char *name, struct plugin_handle *h)
 			strerror(-rc));
 		return rc;
 	}
+	if ((rc = path_trusted(dir, "plugin_dir")) < 0 || (rc = path_trusted(h->path, "plugin")) < 0)
+		return rc;
 	rc = open_checked(h, name);
 	if (rc < 0)
 		plugin_close(h);

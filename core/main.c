@@ -13,8 +13,11 @@
 #include "input_netlink.h"
 #include "input_replay.h"
 #include "log.h"
+#include "metrics.h"
+#include "notify.h"
 #include "output.h"
 #include "pipeline.h"
+#include "privilege.h"
 #include "rules_apply.h"
 #include "rules_load.h"
 #include "signals.h"
@@ -221,12 +224,18 @@ static int run(const struct args *a, struct config *cfg)
 			printf("%s: configuration OK (%u output%s)\n", cfg->path, n, n == 1 ? "" : "s");
 		goto out;
 	}
+	/* The daemon, before its first thread: every thread inherits the
+	 * reduced set.  A replay runs as whoever started it. */
+	if (rc == 0 && !a->replay && (rc = privilege_drop(cfg->socket_rcvbuf > 0)) < 0)
+		goto out;
 	if (rc < 0 || (rc = sigfd = signals_setup()) < 0 || (rc = start_outputs(outs, n)) < 0)
 		goto out;
 	if ((rc = pipeline_init(&p, cfg, node, outs, n, a->replay != NULL)) < 0)
 		goto out;
 	if (a->replay) {
+		notify_send("READY=1");	/* as under the kernel: outputs up, input open next */
 		rc = input_replay_run(&p, a->replay, sigfd);
+		notify_send("STOPPING=1");
 		drain_outputs(&p, rc == 1 ? now_monotonic_ms() + cfg->drain_time_ms : UINT64_MAX,
 			      cfg->drain_time_ms, sigfd);
 		if (rc == 1)
@@ -236,6 +245,7 @@ static int run(const struct args *a, struct config *cfg)
 		drain_outputs(&p, now_monotonic_ms() + cfg->drain_time_ms, cfg->drain_time_ms, sigfd);
 	}
 	stats_log(&p.stats, outs, n);
+	metrics_write(&p);	/* the final values, for whoever reads the file next */
 	pipeline_free(&p);
 out:
 	for (unsigned i = 0; i < n; i++) {

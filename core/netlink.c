@@ -3,6 +3,7 @@
  * Records arrive with an nlmsg_len that may cover only the payload, so the
  * size recv() returned is what counts (see DESIGN.md, kernel facts). */
 #include "netlink.h"
+#include "nl_msg.h"
 
 #include <errno.h>
 #include <linux/netlink.h>
@@ -46,17 +47,15 @@ long nl_recv(struct nl *n, int *type, const char **payload)
 {
 	struct sockaddr_nl from;
 	socklen_t fromlen = sizeof(from);
-	const struct nlmsghdr *h = (const struct nlmsghdr *)n->buf;
 	ssize_t got;
 
 	got = recvfrom(n->fd, n->buf, sizeof(n->buf), MSG_DONTWAIT, (struct sockaddr *)&from, &fromlen);
 	if (got < 0)
 		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
-	if (from.nl_pid != 0 || (size_t)got < NLMSG_HDRLEN)
-		return -EAGAIN;	/* not from the kernel, or nothing in it: ignore */
-	*type = h->nlmsg_type;
-	*payload = n->buf + NLMSG_HDRLEN;
-	return (long)((size_t)got - NLMSG_HDRLEN);
+	if (from.nl_pid != 0)
+		return -EAGAIN;	/* not from the kernel: ignore */
+	got = nl_msg_parse(n->buf, (size_t)got, type, payload);
+	return got < 0 ? -EAGAIN : got;	/* nothing in it: ignore */
 }
 
 /* Header and payload go out as two pieces: rules can be several KiB. */

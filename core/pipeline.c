@@ -226,6 +226,7 @@ void pipeline_tick(struct pipeline *p, uint64_t now_ms)
 		seq_tick(p->seq, now_ms);
 		atomic_store(&p->stats.out_of_order, seq_stats(p->seq)->out_of_order);
 	}
+	metrics_tick(p, now_ms);
 }
 
 void pipeline_end(struct pipeline *p)

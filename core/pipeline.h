@@ -10,6 +10,7 @@
 #include "filter.h"
 #include "format_enriched.h"
 #include "loss.h"
+#include "metrics.h"
 #include "output.h"
 #include "seq.h"
 #include "stats.h"
@@ -35,6 +36,7 @@ struct pipeline {
 	 * its own); set after pipeline_init, NULL: none. */
 	void (*observe)(void *arg, const struct asm_event *ev);
 	void *observe_arg;
+	struct metrics_state metrics;	/* config metrics = { ... } (core/metrics.c) */
 };
 
 /* text_input: auditd text logs have no EOE; complete events by lingering. */

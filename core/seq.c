@@ -136,6 +136,9 @@ void seq_observe(struct seq *s, uint64_t serial, uint64_t now_ms)
 			log_notice("serial went back from %llu to %llu: new boot or wrap, tracking restarts",
 				   (unsigned long long)s->high, (unsigned long long)serial);
 			s->st.resets++;
+			/* The old run's gaps are losses of that run: report them now,
+			 * the new window cannot see them any more. */
+			settle_below(s, s->high + 1);
 			close_held(s);
 			restart_at(s, serial);
 			s->mark_serial = serial;

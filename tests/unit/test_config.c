@@ -121,7 +121,7 @@ START_TEST(minimal_defaults)
 	ck_assert_int_eq(load_text(&c, minimal, &log), 0);
 	ck_assert_str_eq(log, "");
 	ck_assert_uint_eq(c.event_timeout_ms, 2000);
-	ck_assert_uint_eq(c.max_out_of_order, 500);
+	ck_assert_uint_eq(c.max_out_of_order, 65536);
 	ck_assert_int_eq(c.tracking_enabled, 1);
 	ck_assert_int_eq(c.log_out_of_order, 0);
 	ck_assert_int_eq(c.log_level, LOG_LVL_INFO);

@@ -329,6 +329,27 @@ START_TEST(backwards_reset)
 }
 END_TEST
 
+/* A gap the old run still held when the serial went back is a loss of that
+ * run: reported at the reset, not forgotten. */
+START_TEST(gap_before_reset)
+{
+	struct runs r;
+	struct seq *s = new_seq(64, 1000, &r);
+
+	for (uint64_t i = 100000; i <= 100010; i++)
+		if (i != 100006)
+			seq_observe(s, i, 0);
+	ck_assert_uint_eq(r.n, 0);	/* still inside the window */
+	seq_observe(s, 5, 0);
+	ck_assert_uint_eq(seq_stats(s)->resets, 1);
+	ck_assert_uint_eq(r.n, 1);
+	assert_run(&r, 0, 100006, 1);
+	seq_flush(s);
+	ck_assert_uint_eq(r.n, 1);
+	seq_free(s);
+}
+END_TEST
+
 /* After a reset the age check starts over too: ticks report no gap between
  * the new serials and the old ones. */
 START_TEST(reset_then_tick)
@@ -431,6 +452,7 @@ static Suite *seq_suite(void)
 	tcase_add_test(tc, duplicates);
 	tcase_add_test(tc, late_after_reported);
 	tcase_add_test(tc, tick_without_traffic);
+	tcase_add_test(tc, gap_before_reset);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,0 +1,16 @@
+# bench/: load generators, the reference consumer and a Kafka mock cluster
+# for bench/run, built by `make` (they are small; tests/bench/smoke.sh runs
+# each briefly in `make check`, so they cannot rot).
+BENCH_PROGS = bench/load_getppid bench/load_execve bench/nlref
+bench_load_getppid_SOURCES = bench/load_getppid.c
+bench_load_execve_SOURCES = bench/load_execve.c
+bench_nlref_SOURCES = bench/nlref.c
+if BUILD_KAFKA
+BENCH_PROGS += bench/kafka_mock
+endif
+bench_kafka_mock_SOURCES = bench/kafka_mock.c
+bench_kafka_mock_CFLAGS = $(AM_CFLAGS) $(RDKAFKA_CFLAGS)
+bench_kafka_mock_LDADD = $(RDKAFKA_LIBS)
+noinst_PROGRAMS = $(BENCH_PROGS)
+SCRIPT_TESTS += tests/bench/smoke.sh tests/bench/nlref.sh
+EXTRA_DIST += bench/run bench/replay.sh bench/RESULTS.md
