@@ -79,24 +79,37 @@ static int send_msg(struct nl *n, int type, const void *data, size_t len, int ac
 	return 0;
 }
 
-/* Waits for the answer to seq: an NLMSG_ERROR (ACK) or a message of want_type. */
-static int wait_answer(struct nl *n, uint32_t seq, int want_type, void *out, size_t outlen,
-		       nl_msg_fn fn, void *arg)
+/* The next message while waiting for an answer; -ETIMEDOUT after 2 s of
+ * silence in all (*waited counts it across calls). */
+static long recv_answer(struct nl *n, int *type, const char **payload, int *waited)
 {
-	for (int waited = 0; waited < 2000;) {
-		const struct nlmsghdr *h = (const struct nlmsghdr *)n->buf;
-		const char *payload;
-		int type;
-		long len = nl_recv(n, &type, &payload);
+	while (*waited < 2000) {
+		long len = nl_recv(n, type, payload);
 
 		if (len == -EAGAIN) {
 			struct pollfd p = { .fd = n->fd, .events = POLLIN };
 			if (poll(&p, 1, 100) == 0)
-				waited += 100;
+				*waited += 100;
 			continue;
 		}
-		if (len == -ENOBUFS)
-			continue;
+		if (len != -ENOBUFS)
+			return len;
+	}
+	return -ETIMEDOUT;
+}
+
+/* Waits for the answer to seq: an NLMSG_ERROR (ACK) or a message of want_type. */
+static int wait_answer(struct nl *n, uint32_t seq, int want_type, void *out, size_t outlen,
+		       nl_msg_fn fn, void *arg)
+{
+	int waited = 0;
+
+	for (;;) {
+		const struct nlmsghdr *h = (const struct nlmsghdr *)n->buf;
+		const char *payload;
+		int type;
+		long len = recv_answer(n, &type, &payload, &waited);
+
 		if (len < 0)
 			return (int)len;
 		if (type == NLMSG_ERROR && h->nlmsg_seq == seq && (size_t)len >= sizeof(struct nlmsgerr)) {
@@ -112,7 +125,6 @@ static int wait_answer(struct nl *n, uint32_t seq, int want_type, void *out, siz
 		if (fn && type != NLMSG_ERROR && type != NLMSG_DONE)
 			fn(arg, type, payload, (size_t)len);
 	}
-	return -ETIMEDOUT;
 }
 
 int nl_request(struct nl *n, int type, const void *data, size_t len, int ack,
@@ -160,20 +172,14 @@ int nl_dump(struct nl *n, int type, nl_msg_fn item, void *item_arg, nl_msg_fn fn
 	uint32_t seq;
 	int rc = send_msg(n, type, NULL, 0, 0, &seq);
 
-	for (int waited = 0; rc == 0 && waited < 2000;) {
+	int waited = 0;
+
+	while (rc == 0) {
 		const struct nlmsghdr *h = (const struct nlmsghdr *)n->buf;
 		const char *payload;
 		int t;
-		long len = nl_recv(n, &t, &payload);
+		long len = recv_answer(n, &t, &payload, &waited);
 
-		if (len == -EAGAIN) {
-			struct pollfd p = { .fd = n->fd, .events = POLLIN };
-			if (poll(&p, 1, 100) == 0)
-				waited += 100;
-			continue;
-		}
-		if (len == -ENOBUFS)
-			continue;
 		if (len < 0)
 			return (int)len;
 		if (h->nlmsg_seq == seq && t == NLMSG_DONE)
@@ -188,5 +194,5 @@ int nl_dump(struct nl *n, int type, nl_msg_fn item, void *item_arg, nl_msg_fn fn
 			fn(arg, t, payload, (size_t)len);
 		}
 	}
-	return rc ? rc : -ETIMEDOUT;
+	return rc;
 }
