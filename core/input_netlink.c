@@ -182,6 +182,7 @@ int input_netlink_run(struct pipeline *p, int sigfd)
 {
 	struct reader r;
 	int rc, stopping = 0;
+	uint64_t now, next_tick = 0;
 
 	memset(&r, 0, sizeof(r));
 	r.p = p;
@@ -206,7 +207,13 @@ int input_netlink_run(struct pipeline *p, int sigfd)
 			break;
 		if (fds[1].revents)
 			stopping = signals_handle(sigfd, p->outs, p->nouts, &p->stats) == SIGNALS_STOP;
-		tick(&r, now_monotonic_ms());
+		/* Under load poll() wakes for a message or two at a time: timers
+		 * need no more than TICK_MS granularity, not one check per event. */
+		now = now_monotonic_ms();
+		if (now >= next_tick) {
+			tick(&r, now);
+			next_tick = now + TICK_MS;
+		}
 	}
 	notify_send("STOPPING=1");
 	stop(&r);
