@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 
 #include "log.h"
 
@@ -87,6 +88,7 @@ static const struct key top_keys[] = {
 	{ "shutdown", CONFIG_TYPE_GROUP, shutdown_keys },
 	{ "stats", CONFIG_TYPE_GROUP, stats_keys },
 	{ "metrics", CONFIG_TYPE_GROUP, metrics_keys },
+	{ "control_socket", CONFIG_TYPE_STRING, NULL },
 	{ "outputs", CONFIG_TYPE_LIST, NULL },
 	{ "events", CONFIG_TYPE_GROUP, events_keys },
 	{ "filters", CONFIG_TYPE_LIST, NULL },
@@ -438,6 +440,10 @@ static int load_values(struct config *c, config_setting_t *root)
 		rc = bad(config_setting_lookup(root, "metrics.path"), "must be an absolute path%s", "");
 	if (c->metrics_interval_s == 0)
 		rc = bad(config_setting_lookup(root, "metrics.interval_s"), "must be at least 1%s", "");
+	s = c->control_socket = get_str(root, "control_socket", NULL);
+	if (s && *s && (*s != '/' || strlen(s) >= sizeof(((struct sockaddr_un *)0)->sun_path)))
+		rc = bad(config_setting_lookup(root, "control_socket"),
+			 "must be an absolute path of at most 107 bytes, or \"\" for none%s", "");
 	U(root, "events.min", 0xffffffffu, c->events_min);
 	U(root, "events.max", 0xffffffffu, c->events_max);
 	if (c->events_min > c->events_max)

@@ -67,6 +67,9 @@ struct config {
 	unsigned stats_interval_s;	/* 0: only at exit */
 	const char *metrics_path;	/* metrics.path: Prometheus text file; NULL: none */
 	unsigned metrics_interval_s;	/* metrics.interval_s */
+	/* control_socket: unix socket for --stats (core/ctl_socket.c); "": none;
+	 * NULL: not set (the daemon uses CTL_SOCKET_DEFAULT, a replay none). */
+	const char *control_socket;
 
 	unsigned events_min, events_max;	/* events.min/max: record types kept */
 	struct filter_set filters;	/* global filters = ( ... ) */

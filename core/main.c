@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "ctl_socket.h"
 #include "input_netlink.h"
 #include "input_replay.h"
 #include "log.h"
@@ -32,12 +33,14 @@ struct args {
 	const char *replay;
 	int check_only;
 	int list_rules;
+	int stats;
 };
 
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: auditstream [-c FILE] [--check-config] [--replay FILE|-] [--list-rules]\n"
+		"       auditstream [-c FILE] --stats\n"
 		"Reads Linux audit events and sends them as JSON to the configured outputs.\n\n"
 		"  -c, --config FILE   configuration (default %s)\n"
 		"      --check-config  check the configuration and plugins, then exit;\n"
@@ -47,19 +50,22 @@ static void usage(FILE *f)
 		"                      outputs have drained\n"
 		"      --list-rules    print the kernel's audit rules in auditctl syntax\n"
 		"                      (as `auditctl -l` does), then exit\n"
+		"      --stats         print the running daemon's metrics (Prometheus text),\n"
+		"                      read from its control_socket (default %s)\n"
 		"  -V, --version       print the version\n"
-		"  -h, --help          this help\n", DEFAULT_CONFIG);
+		"  -h, --help          this help\n", DEFAULT_CONFIG, CTL_SOCKET_DEFAULT);
 }
 
 /* Returns 0 to run, 1 to exit successfully, -1 on a usage error. */
 static int parse_args(int argc, char **argv, struct args *a)
 {
-	enum { OPT_CHECK = 256, OPT_REPLAY, OPT_LIST_RULES };
+	enum { OPT_CHECK = 256, OPT_REPLAY, OPT_LIST_RULES, OPT_STATS };
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "check-config", no_argument, NULL, OPT_CHECK },
 		{ "replay", required_argument, NULL, OPT_REPLAY },
 		{ "list-rules", no_argument, NULL, OPT_LIST_RULES },
+		{ "stats", no_argument, NULL, OPT_STATS },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -73,6 +79,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 		case OPT_CHECK: a->check_only = 1; break;
 		case OPT_REPLAY: a->replay = optarg; break;
 		case OPT_LIST_RULES: a->list_rules = 1; break;
+		case OPT_STATS: a->stats = 1; break;
 		case 'V':
 			printf("auditstream %s (plugin ABI %d.%d)\n", PACKAGE_VERSION,
 			       AUDITSTREAM_ABI_MAJOR, AUDITSTREAM_ABI_MINOR);
@@ -204,16 +211,54 @@ static int list_rules(void)
 	return rc < 0 ? rc : count < 0 ? count : 0;
 }
 
+/* The control socket's path, NULL for none.  A replay gets one only when
+ * the config names it: it must not take the running daemon's. */
+static const char *ctl_path(const struct config *cfg, int replay)
+{
+	if (cfg->control_socket)
+		return cfg->control_socket[0] ? cfg->control_socket : NULL;
+	return replay ? NULL : CTL_SOCKET_DEFAULT;
+}
+
+/* --stats: the running daemon's metrics, from its control socket. */
+static int query_stats(const struct config *cfg)
+{
+	const char *path = ctl_path(cfg, 0);
+	int rc;
+
+	if (!path) {
+		log_err("%s: control_socket is \"\": the daemon has no socket to ask", cfg->path);
+		return -EINVAL;
+	}
+	rc = ctl_socket_query(path, stdout);
+	if (rc == -ENOENT || rc == -ECONNREFUSED)
+		log_err("no auditstream daemon is listening on %s: %s", path, strerror(-rc));
+	else if (rc == -EACCES)
+		log_err("cannot connect to %s: %s (only its owner, usually root, may connect)", path,
+			strerror(-rc));
+	else if (rc < 0)
+		log_err("cannot read the stats from %s: %s", path, strerror(-rc));
+	return rc;
+}
+
+static int render_metrics(void *p, FILE *f)
+{
+	return metrics_render(f, p);
+}
+
 static int run(const struct args *a, struct config *cfg)
 {
 	char host[HOST_NAME_MAX + 1] = "localhost";
 	struct output *outs;
 	struct pipeline p;
+	struct ctl_socket ctl;
+	const char *ctl_sock = ctl_path(cfg, a->replay != NULL);
 	unsigned n = (unsigned)cfg->noutputs;
 	int sigfd = -1, rc;
 
 	gethostname(host, sizeof(host) - 1);
 	const char *node = cfg->node ? cfg->node : host;
+	ctl_socket_init(&ctl);
 	if (!(outs = calloc(n, sizeof(*outs))))
 		return -ENOMEM;
 	rc = prepare_outputs(cfg, node, outs);
@@ -224,6 +269,11 @@ static int run(const struct args *a, struct config *cfg)
 			printf("%s: configuration OK (%u output%s)\n", cfg->path, n, n == 1 ? "" : "s");
 		goto out;
 	}
+	/* While root may still write the socket's directory.  A daemon
+	 * without it still audits: the socket only serves --stats (and a
+	 * second daemon then fails on the audit pid, which says more). */
+	if (rc == 0 && ctl_sock)
+		ctl_socket_open(&ctl, ctl_sock);
 	/* The daemon, before its first thread: every thread inherits the
 	 * reduced set.  A replay runs as whoever started it. */
 	if (rc == 0 && !a->replay && (rc = privilege_drop(cfg->socket_rcvbuf > 0)) < 0)
@@ -232,6 +282,8 @@ static int run(const struct args *a, struct config *cfg)
 		goto out;
 	if ((rc = pipeline_init(&p, cfg, node, outs, n, a->replay != NULL)) < 0)
 		goto out;
+	if (ctl_socket_start(&ctl, render_metrics, &p) < 0)
+		ctl_socket_close(&ctl);	/* refused, not left unanswered */
 	if (a->replay) {
 		notify_send("READY=1");	/* as under the kernel: outputs up, input open next */
 		rc = input_replay_run(&p, a->replay, sigfd);
@@ -246,8 +298,10 @@ static int run(const struct args *a, struct config *cfg)
 	}
 	stats_log(&p.stats, outs, n);
 	metrics_write(&p);	/* the final values, for whoever reads the file next */
+	ctl_socket_close(&ctl);	/* its thread reads p */
 	pipeline_free(&p);
 out:
+	ctl_socket_close(&ctl);
 	for (unsigned i = 0; i < n; i++) {
 		output_begin_stop(&outs[i], 0);
 		while (!output_try_join(&outs[i]))
@@ -275,7 +329,7 @@ int main(int argc, char **argv)
 		return EXIT_FAILURE;
 	}
 	log_set_level(cfg.log_level);
-	rc = run(&a, &cfg);
+	rc = a.stats ? query_stats(&cfg) : run(&a, &cfg);
 	config_free(&cfg);
 	return rc < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -1,7 +1,7 @@
 /* core/metrics.c -- render struct stats and every output's counters as
- * Prometheus text exposition format (version 0.0.4) and replace the file
- * atomically: readers (node_exporter) see the old file or the new one,
- * never half of one. */
+ * Prometheus text exposition format (version 0.0.4), for the file and the
+ * control socket alike; replace the file atomically: readers
+ * (node_exporter) see the old file or the new one, never half of one. */
 #include "metrics.h"
 
 #include <errno.h>
@@ -87,7 +87,7 @@ static void out_labels(FILE *f, struct output *o)
 	fputc('"', f);
 }
 
-static void render(FILE *f, struct pipeline *p)
+int metrics_render(FILE *f, struct pipeline *p)
 {
 	const struct stats *s = &p->stats;
 
@@ -134,6 +134,7 @@ static void render(FILE *f, struct pipeline *p)
 			fprintf(f, "\"} %llu\n", ld(&o->counter_val[c]));
 		}
 	}
+	return ferror(f) ? -EIO : 0;
 }
 
 int metrics_write(struct pipeline *p)
@@ -155,9 +156,7 @@ int metrics_write(struct pipeline *p)
 		if (fd >= 0)
 			close(fd);
 	} else {
-		render(f, p);
-		if (ferror(f))
-			rc = -EIO;
+		rc = metrics_render(f, p);
 		if (fclose(f) != 0 && rc == 0)
 			rc = -errno;
 		if (rc == 0 && rename(tmp, path) < 0)

@@ -1,10 +1,12 @@
 /* core/metrics.h -- the counters in Prometheus text format, written to a
  * file (config metrics.path) every metrics.interval_s and at exit, for
- * node_exporter's textfile collector. */
+ * node_exporter's textfile collector, and sent on the control socket
+ * (core/ctl_socket.c) for `auditstream --stats`. */
 #ifndef AS_METRICS_H
 #define AS_METRICS_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 /* Lives in struct pipeline; all zero at start (first tick writes). */
 struct metrics_state {
@@ -13,6 +15,10 @@ struct metrics_state {
 };
 
 struct pipeline;
+
+/* Writes the whole text to f.  Reads only atomics and locked queue depths,
+ * so any thread may call it while the pipeline runs.  0, or -EIO. */
+int metrics_render(FILE *f, struct pipeline *p);
 
 /* Called from pipeline_tick(): writes when the interval is due. */
 void metrics_tick(struct pipeline *p, uint64_t now_ms);
