@@ -27,7 +27,8 @@ grep -q NoSuchKeyAtAll "$TMP/err2" || fail "systemd-analyze verify does not repo
 for want in "Type=notify" "Restart=on-failure" "ProtectSystem=strict" "NoNewPrivileges=yes" \
 	"ProtectHome=yes" "PrivateTmp=yes" \
 	"CapabilityBoundingSet=CAP_AUDIT_CONTROL CAP_AUDIT_READ CAP_NET_ADMIN" \
-	"ReadWritePaths=-/var/log/auditstream -/var/lib/auditstream"; do
+	"ReadWritePaths=-/var/log/auditstream -/var/lib/auditstream" \
+	"RuntimeDirectory=auditstream"; do
 	grep -qx "$want" "$TMP/auditstream.service" || fail "the unit lacks $want"
 done
 
