@@ -90,8 +90,27 @@ static void report_enobufs(struct reader *r)
 	r->enobufs_unreported = 0;
 }
 
+/* One wake-up's events reach the workers as batches (see queue_hold). */
+static void hold_outputs(struct pipeline *p, int hold)
+{
+	for (unsigned i = 0; i < p->nouts; i++)
+		(hold ? queue_hold : queue_release)(&p->outs[i].q);
+}
+
+static int drain(struct reader *r, int limit);
+
 /* Reads what the socket holds, up to a burst. */
 static int drain_socket(struct reader *r, int limit)
+{
+	int rc;
+
+	hold_outputs(r->p, 1);
+	rc = drain(r, limit);
+	hold_outputs(r->p, 0);
+	return rc;
+}
+
+static int drain(struct reader *r, int limit)
 {
 	for (int i = 0; i < limit; i++) {
 		const char *payload;

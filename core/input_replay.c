@@ -95,6 +95,13 @@ static void split_lines(struct replay *r)
 	}
 }
 
+/* One block's events reach the workers as batches (see queue_hold). */
+static void hold_outputs(struct pipeline *p, int hold)
+{
+	for (unsigned i = 0; i < p->nouts; i++)
+		(hold ? queue_hold : queue_release)(&p->outs[i].q);
+}
+
 /* Waits for input or a signal; returns 1 to stop, 0 to read. */
 static int wait_input(struct replay *r, int fd, int sigfd)
 {
@@ -135,7 +142,9 @@ static int read_all(struct replay *r, int fd, int sigfd, int may_stall)
 		if (got == 0)
 			break;
 		r->len += (size_t)got;
+		hold_outputs(r->p, 1);
 		split_lines(r);
+		hold_outputs(r->p, 0);
 		pipeline_tick(r->p, now_monotonic_ms());
 	}
 	if (r->len && !r->skipping)	/* a last line without '\n' */

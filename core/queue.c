@@ -1,5 +1,8 @@
 /* core/queue.c -- a mutex-protected ring.  Condition variables are signalled
- * only when the other side waits, so a busy pipeline makes no futex calls. */
+ * only when the other side waits, and a waiting consumer is signalled once,
+ * not once per push until it runs (with both threads on one core that was a
+ * futex call and often a context switch per event), so a busy pipeline
+ * makes few futex calls. */
 #include "queue.h"
 
 #include <errno.h>
@@ -14,7 +17,7 @@ int queue_init(struct queue *q, size_t cap, enum overflow overflow)
 	q->cap = cap;
 	q->head = q->count = 0;
 	q->overflow = overflow;
-	q->closed = q->kicked = q->consumer_waiting = q->producer_waiting = 0;
+	q->closed = q->kicked = q->consumer_waiting = q->producer_waiting = q->held = 0;
 	q->in_flight = 0;
 	q->give_up = NULL;
 	q->dropped = q->dropped_unreported = q->first_dropped_serial = 0;
@@ -36,6 +39,13 @@ void queue_destroy(struct queue *q)
 	pthread_mutex_destroy(&q->mu);
 	pthread_cond_destroy(&q->not_empty);
 	pthread_cond_destroy(&q->not_full);
+}
+
+/* Under q->mu. */
+static void wake_consumer(struct queue *q)
+{
+	q->consumer_waiting = 0;	/* one signal per wait is enough */
+	pthread_cond_signal(&q->not_empty);
 }
 
 static void count_drop(struct queue *q, const struct event *e)
@@ -63,6 +73,8 @@ int queue_push(struct queue *q, struct event *e)
 			until.tv_sec++;
 			until.tv_nsec -= 1000000000;
 		}
+		if (q->consumer_waiting)	/* it may not know yet: we held it */
+			wake_consumer(q);
 		q->producer_waiting++;
 		pthread_cond_timedwait(&q->not_full, &q->mu, &until);
 		q->producer_waiting--;
@@ -86,12 +98,31 @@ int queue_push(struct queue *q, struct event *e)
 	if (old != e) {
 		q->ring[(q->head + q->count) % q->cap] = e;
 		q->count++;
-		if (q->consumer_waiting)
-			pthread_cond_signal(&q->not_empty);
+		/* A small queue could fill (and drop, or block) before a
+		 * deferred wake-up: it wakes per event as before. */
+		if (q->consumer_waiting &&
+		    (!q->held || q->count >= QUEUE_WAKE_BATCH || q->cap < 4 * QUEUE_WAKE_BATCH))
+			wake_consumer(q);
 	}
 	pthread_mutex_unlock(&q->mu);
 	event_unref(old);
 	return dropped;
+}
+
+void queue_hold(struct queue *q)
+{
+	pthread_mutex_lock(&q->mu);
+	q->held = 1;
+	pthread_mutex_unlock(&q->mu);
+}
+
+void queue_release(struct queue *q)
+{
+	pthread_mutex_lock(&q->mu);
+	q->held = 0;
+	if (q->consumer_waiting && q->count)
+		wake_consumer(q);
+	pthread_mutex_unlock(&q->mu);
 }
 
 size_t queue_pop(struct queue *q, struct event **out, size_t max)

@@ -23,8 +23,9 @@ struct queue {
 	pthread_cond_t not_empty, not_full;
 	int closed;		/* no more pushes will come */
 	int kicked;		/* wake the consumer without an event */
-	int consumer_waiting;
+	int consumer_waiting;	/* cleared by the one signal that wakes it */
 	int producer_waiting;
+	int held;		/* queue_hold(): wake the consumer per batch, not per event */
 	size_t in_flight;	/* popped by the consumer, not yet done */
 	uint64_t dropped;		/* total, for stats */
 	uint64_t dropped_unreported;	/* not yet in a loss event */
@@ -40,6 +41,15 @@ void queue_destroy(struct queue *q);	/* releases what is still queued */
 /* Takes the caller's reference to e.  Returns 0, or 1 if e (or another
  * event, for drop_oldest) was dropped. */
 int queue_push(struct queue *q, struct event *e);
+
+/* Between queue_hold() and queue_release() the producer's pushes wake a
+ * waiting consumer only once QUEUE_WAKE_BATCH events are queued; release
+ * wakes it for the rest.  The reader holds its queues for one wake-up's
+ * worth of records, so the worker gets batches and the reader makes one
+ * futex call per batch instead of one per event.  Producer thread only. */
+#define QUEUE_WAKE_BATCH 64
+void queue_hold(struct queue *q);
+void queue_release(struct queue *q);
 
 /* Waits until there is an event, the queue is closed or kicked; then moves up
  * to max events to out and returns how many. */
