@@ -30,12 +30,16 @@ static void add_uid(struct uids *u, uint32_t uid)
 
 static void scan_uids(struct uids *u, const char *s, size_t n)
 {
-	const char *end = s + n, *p = s;
+	const char *end = s + n, *p = s, *eq;
 
-	while ((p = memmem(p, (size_t)(end - p), "uid=", 4)) != NULL) {
+	/* Every "uid=": memchr over the '=' of each field is several times
+	 * cheaper than memmem (10% of the replay profile). */
+	while ((eq = memchr(p, '=', (size_t)(end - p))) != NULL) {
 		uint64_t v = 0;
 		int digits = 0;
-		p += 4;
+		p = eq + 1;
+		if (eq - s < 3 || eq[-1] != 'd' || eq[-2] != 'i' || eq[-3] != 'u')
+			continue;
 		while (p < end && *p >= '0' && *p <= '9' && digits < 11) {
 			v = v * 10 + (uint64_t)(*p++ - '0');
 			digits++;
@@ -53,17 +57,22 @@ static int maps_uids(int type)
 int format_goaudit(struct buf *b, const struct asm_event *ev, struct uidmap *um, uint64_t now_sec)
 {
 	struct uids uids = { .n = 0 };
-	char ts[64];	/* 20-digit seconds from a replayed file fit too */
-	int n;
+	char ts[4];
 
 	/* Reserve the worst case once, so no append below can fail. */
 	if (buf_reserve(b, ev->text_len * 6 + ev->nrec * 48 + MAX_UIDS * 400 + 128) < 0)
 		return -ENOMEM;
 	buf_adds(b, "{\"sequence\":");
 	buf_add_u64(b, ev->serial);
-	n = snprintf(ts, sizeof(ts), ",\"timestamp\":\"%llu.%03u\",\"messages\":[",
-		     (unsigned long long)ev->sec, ev->ms);
-	buf_add(b, ts, (size_t)n);
+	/* Not snprintf: it showed in the profile, for one number. */
+	buf_adds(b, ",\"timestamp\":\"");
+	buf_add_u64(b, ev->sec);
+	ts[0] = '.';
+	ts[1] = (char)('0' + ev->ms / 100 % 10);
+	ts[2] = (char)('0' + ev->ms / 10 % 10);
+	ts[3] = (char)('0' + ev->ms % 10);
+	buf_add(b, ts, 4);
+	buf_adds(b, "\",\"messages\":[");
 	for (unsigned i = 0; i < ev->nrec; i++) {
 		const struct asm_record *r = &ev->recs[i];
 		if (i)

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <libaudit.h>
+#include <pthread.h>
 #include <string.h>
 
 /* Reads decimal digits at *p (at most 20); returns -1 when there are none. */
@@ -61,15 +62,72 @@ int record_parse_payload(int type, const char *buf, size_t len, struct record *r
 	return parse_header(buf, len, r);
 }
 
+/* libaudit's audit_name_to_msg_type() compares the name with each of its
+ * ~300 names in turn (strcmp showed in the replay profile, once per line).
+ * A hash of its names, filled once and read-only after, answers in one
+ * probe; names it does not hold still go to libaudit. */
+#define TYPE_HASH 1024	/* power of two, > 2x the names */
+#define TYPE_NAME_MAX 32
+
+struct type_slot {
+	char name[TYPE_NAME_MAX];
+	int type;	/* 0: empty */
+};
+
+static struct type_slot type_hash[TYPE_HASH];
+static pthread_once_t type_hash_once = PTHREAD_ONCE_INIT;
+
+static uint32_t name_hash(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;	/* FNV-1a */
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (uint8_t)s[i]) * 16777619u;
+	return h;
+}
+
+static void type_hash_fill(void)
+{
+	for (int t = 1000; t < 3000; t++) {
+		const char *name = audit_msg_type_to_name(t);
+		size_t n = name ? strlen(name) : 0;
+		uint32_t h;
+
+		if (n == 0 || n >= TYPE_NAME_MAX || audit_name_to_msg_type(name) != t)
+			continue;
+		for (h = name_hash(name, n); type_hash[h & (TYPE_HASH - 1)].type; h++)
+			;
+		memcpy(type_hash[h & (TYPE_HASH - 1)].name, name, n + 1);
+		type_hash[h & (TYPE_HASH - 1)].type = t;
+	}
+}
+
+static int type_hash_find(const char *name, size_t n)
+{
+	if (n >= TYPE_NAME_MAX)
+		return 0;
+	pthread_once(&type_hash_once, type_hash_fill);
+	for (uint32_t h = name_hash(name, n);; h++) {
+		const struct type_slot *s = &type_hash[h & (TYPE_HASH - 1)];
+		if (!s->type)
+			return 0;
+		if (memcmp(s->name, name, n) == 0 && s->name[n] == '\0')
+			return s->type;
+	}
+}
+
 /* Looks a type name up; accepts libaudit's names and "UNKNOWN[1234]". */
 static int type_from_name(const char *name, size_t n)
 {
 	char tmp[64];
 	uint64_t v;
 	const char *p;
+	int t;
 
 	if (n == 0 || n >= sizeof(tmp))
 		return -1;
+	if ((t = type_hash_find(name, n)) > 0)
+		return t;
 	if (n > 9 && memcmp(name, "UNKNOWN[", 8) == 0 && name[n - 1] == ']') {
 		p = name + 8;
 		if (parse_u64(&p, name + n - 1, &v) < 0 || p != name + n - 1 || v > 65535)
