@@ -110,6 +110,12 @@ static const struct key retry_keys[] = {
 	{ "max_ms", CONFIG_TYPE_INT, NULL },
 	{ NULL, 0, NULL }
 };
+static const struct key spool_keys[] = {
+	{ "dir", CONFIG_TYPE_STRING, NULL },
+	{ "max_bytes", CONFIG_TYPE_INT, NULL },
+	{ "fsync", CONFIG_TYPE_BOOL, NULL },
+	{ NULL, 0, NULL }
+};
 /* The core's keys in an output group; every other key is the plugin's. */
 static const struct key output_keys[] = {
 	{ "plugin", CONFIG_TYPE_STRING, NULL },
@@ -117,6 +123,7 @@ static const struct key output_keys[] = {
 	{ "format", CONFIG_TYPE_STRING, NULL },
 	{ "queue", CONFIG_TYPE_GROUP, queue_keys },
 	{ "retry", CONFIG_TYPE_GROUP, retry_keys },
+	{ "spool", CONFIG_TYPE_GROUP, spool_keys },
 	{ "filters", CONFIG_TYPE_LIST, NULL },
 	{ NULL, 0, NULL }
 };
@@ -255,6 +262,30 @@ static const char *get_str(config_setting_t *g, const char *path, const char *de
 		else (field) = v_; \
 	} while (0)
 
+/* spool = { dir = "/var/lib/auditstream/spool/NAME"; max_bytes = 1073741824; fsync = false; } */
+static int load_spool(struct spool_config *sp, config_setting_t *g)
+{
+	config_setting_t *sg = config_setting_lookup(g, "spool");
+	unsigned long long max = 1ull << 30;
+	int rc = 0;
+
+	if (!sg)
+		return 0;
+	sp->dir = get_str(sg, "dir", NULL);
+	if (!sp->dir)
+		rc = bad(sg, "missing key \"dir\": the directory for this output's spool%s", "");
+	else if (sp->dir[0] != '/' || strlen(sp->dir) > 200)
+		rc = bad(config_setting_lookup(sg, "dir"),
+			 "must be an absolute path of at most 200 bytes%s", "");
+	if (get_uint(sg, "max_bytes", 1ull << 50, &max) < 0)
+		rc = -EINVAL;
+	else if (max < (1u << 20))
+		rc = bad(config_setting_lookup(sg, "max_bytes"), "must be at least 1048576 (1 MiB)%s", "");
+	sp->max_bytes = max;
+	get_bool(sg, "fsync", &sp->fsync);
+	return rc;
+}
+
 static int load_output(struct output_config *o, config_setting_t *g)
 {
 	const char *s;
@@ -279,6 +310,8 @@ static int load_output(struct output_config *o, config_setting_t *g)
 		rc = bad(config_setting_lookup(g, "format"),
 			 "unknown format \"%s\" (known: goaudit, enriched, raw)", s);
 	if (filter_set_load(&o->filters, config_setting_lookup(g, "filters")) < 0)
+		rc = -EINVAL;
+	if (load_spool(&o->spool, g) < 0)
 		rc = -EINVAL;
 	o->queue_size = 65536;
 	o->overflow = OVERFLOW_DROP_NEWEST;
@@ -327,6 +360,12 @@ static int load_outputs(struct config *c, config_setting_t *list)
 			if (c->outputs[j].name && strcmp(c->outputs[j].name, c->outputs[i].name) == 0)
 				rc = bad(c->outputs[i].group,
 					 "two outputs are named \"%s\": set distinct names", c->outputs[i].name);
+		for (int j = 0; j < i; j++)
+			if (c->outputs[j].spool.dir && c->outputs[i].spool.dir &&
+			    strcmp(c->outputs[j].spool.dir, c->outputs[i].spool.dir) == 0)
+				rc = bad(config_setting_lookup(c->outputs[i].group, "spool.dir"),
+					 "output \"%s\" spools to the same directory: each output needs its own",
+					 c->outputs[j].name);
 	}
 	return rc;
 }

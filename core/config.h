@@ -8,6 +8,7 @@
 
 #include "filter.h"
 #include "queue.h"
+#include "spool.h"
 
 /* Per output: go-audit's shape, the enriched object, auditd's text lines. */
 enum format { FORMAT_GOAUDIT, FORMAT_ENRICHED, FORMAT_RAW, FORMAT_COUNT };
@@ -33,6 +34,7 @@ struct output_config {
 	unsigned batch_max;
 	unsigned retry_base_ms, retry_max_ms;
 	struct filter_set filters;	/* this output's; after the global ones */
+	struct spool_config spool;	/* spool = { ... }; dir NULL: none */
 	config_setting_t *group;	/* the whole group; plugin keys are checked by the loader */
 };
 

@@ -72,23 +72,33 @@ static void disable(struct output *o, const char *why)
 		o->cfg->name, why, n);
 }
 
-/* Writes ev[0..n); returns the number not delivered (0 on success). */
+/* One write() call; counts what went through. */
+static int write_once(struct output *o, const struct auditstream_event **ev, size_t n,
+		      size_t *done)
+{
+	size_t d = n;
+	int rc = o->plugin.desc.write(o->instance, ev, n, &d);
+
+	if (rc == AUDITSTREAM_OK || d > n)
+		d = n;
+	atomic_fetch_add(&o->written, d);
+	*done = d;
+	return rc;
+}
+
+static void to_spool(struct output *o, const struct auditstream_event *const *ev, size_t n);
+
+/* Writes ev[0..n); returns the number not delivered (0 on success).  With a
+ * spool, the first RETRY sends the rest there instead of waiting. */
 static size_t deliver(struct output *o, const struct auditstream_event **ev, size_t n)
 {
-	const struct auditstream_plugin *p = &o->plugin.desc;
-	size_t off = 0;
+	size_t off = 0, done;
 	unsigned failures = 0, delay;
 
 	while (off < n) {
-		size_t done = n - off;
-		int rc = p->write(o->instance, ev + off, n - off, &done);
+		int rc = write_once(o, ev + off, n - off, &done);
 
-		if (rc == AUDITSTREAM_OK)
-			done = n - off;
-		else if (done > n - off)
-			done = n - off;
 		off += done;
-		atomic_fetch_add(&o->written, done);
 		if (rc == AUDITSTREAM_OK)
 			break;
 		if (rc != AUDITSTREAM_RETRY) {
@@ -96,6 +106,14 @@ static size_t deliver(struct output *o, const struct auditstream_event **ev, siz
 			return n - off;
 		}
 		atomic_fetch_add(&o->retries, 1);
+		if (o->spool) {
+			log_warn("output %s: write failed; events go to its spool until it is back",
+				 o->cfg->name);
+			to_spool(o, ev + off, n - off);
+			o->spool_failures = 1;
+			o->retry_at = now_monotonic_ms() + backoff_next(&o->backoff);
+			return 0;
+		}
 		if (!sleep_backoff(o, &delay)) {
 			log_warn("output %s: drain time over while retrying", o->cfg->name);
 			return n - off;
@@ -178,22 +196,188 @@ static int only_loss_events(struct event *const *ev, size_t n)
 	return 1;
 }
 
+/* ------------------------------------------------------------------ spool */
+
+static void spool_gauges(struct output *o)
+{
+	atomic_store(&o->spool_events, spool_events(o->spool));
+	atomic_store(&o->spool_bytes, spool_bytes(o->spool));
+}
+
+/* Appends ev[0..n) at the spool's tail and writes them out.  What does not
+ * fit in spool.max_bytes, or cannot be written, is counted and reported. */
+static void to_spool(struct output *o, const struct auditstream_event *const *ev, size_t n)
+{
+	uint64_t full = 0, failed = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (spool_append(o->spool, ev[i]) < 0)
+			full++;
+	if (full && !o->spool_lost_unreported)
+		log_warn("output %s: its spool is full (spool.max_bytes): events are dropped and "
+			 "counted until it drains", o->cfg->name);
+	spool_flush(o->spool, &failed);
+	atomic_fetch_add(&o->spooled, n - full - failed);
+	atomic_fetch_add(&o->spool_dropped, full + failed);
+	o->spool_lost_unreported += full + failed;
+	spool_gauges(o);
+}
+
+/* The spool's losses as one event, for the queue path (spool drained). */
+static struct event *spool_report(struct output *o, const char *reason, uint64_t *count)
+{
+	struct loss l = { reason, *count, 0, 0, o->cfg->name };
+	struct event *e;
+
+	if (!*count || !(e = loss_event(&l, o->node)))
+		return NULL;
+	*count = 0;
+	atomic_fetch_add(&o->loss_events, 1);
+	return e;
+}
+
+/* A loss event into the spool, so that it reaches the output in its place;
+ * if the spool has no room, the count waits for the next try. */
+static void spool_loss(struct output *o, const char *reason, uint64_t *count)
+{
+	uint64_t was = *count;
+	struct event *e = spool_report(o, reason, count);
+
+	if (e && spool_append(o->spool, &e->pub) < 0) {
+		*count = was;
+		atomic_fetch_sub(&o->loss_events, 1);
+	}
+	event_unref(e);
+}
+
+static void reports_to_spool(struct output *o)
+{
+	struct event *r[2] = { overflow_report(o), rejected_report(o) };
+
+	for (int i = 0; i < 2; i++) {
+		const struct auditstream_event *pub = r[i] ? &r[i]->pub : NULL;
+		if (pub)
+			to_spool(o, &pub, 1);
+		event_unref(r[i]);
+	}
+	spool_loss(o, "spool_dropped", &o->spool_lost_unreported);
+	spool_loss(o, "spool_corrupt", &o->spool_corrupt_unreported);
+}
+
+/* One attempt to send a batch from the spool's head. */
+static void deliver_spooled(struct output *o, struct event **b, const struct auditstream_event **pub,
+			    size_t max)
+{
+	uint64_t corrupt = 0;
+	long n = spool_peek(o->spool, b, max, o->node, &corrupt);
+	size_t done = 0;
+	int rc;
+
+	o->spool_corrupt_unreported += corrupt;
+	atomic_fetch_add(&o->spool_corrupt, corrupt);
+	if (n <= 0) {
+		if (n < 0)
+			o->retry_at = now_monotonic_ms() + backoff_next(&o->backoff);
+		return;
+	}
+	for (long i = 0; i < n; i++)
+		pub[i] = &b[i]->pub;
+	rc = write_once(o, pub, (size_t)n, &done);
+	spool_consume(o->spool, done);
+	if (rc == AUDITSTREAM_OK) {
+		if (o->spool_failures)
+			log_notice("output %s: back after %u failed attempts; sending its spool",
+				   o->cfg->name, o->spool_failures);
+		o->spool_failures = 0;
+		o->retry_at = 0;
+		backoff_reset(&o->backoff);
+	} else if (rc == AUDITSTREAM_RETRY) {
+		atomic_fetch_add(&o->retries, 1);
+		if (o->spool_failures++ == 0)
+			log_warn("output %s: write failed; events go to its spool until it is back",
+				 o->cfg->name);
+		o->retry_at = now_monotonic_ms() + backoff_next(&o->backoff);
+	} else {
+		disable(o, "the plugin reported a fatal error (its spool is kept for the next start)");
+	}
+	if (o->rejected_unreported && only_loss_events(b, (size_t)n))
+		o->rejected_unreported = 0;	/* not a report of a report */
+	for (long i = 0; i < n; i++)
+		event_unref(b[i]);
+	spool_gauges(o);
+}
+
+/* While the spool holds events, new ones go behind them on disk and the
+ * output is fed from the spool's head, so the order stays.  Returns 1 when
+ * the worker should end. */
+static int spooled_step(struct output *o, struct event **b, const struct auditstream_event **pub,
+			size_t max)
+{
+	uint64_t now = now_monotonic_ms();
+	unsigned wait = atomic_load(&o->disabled) ? 100 : 0;
+	size_t n;
+
+	if (o->retry_at > now)
+		wait = o->retry_at - now < 100 ? (unsigned)(o->retry_at - now) : 100;
+	n = queue_pop_timeout(&o->q, b, max, wait);
+	handle_reopen(o);
+	reports_to_spool(o);
+	for (size_t i = 0; i < n; i++)
+		pub[i] = &b[i]->pub;
+	to_spool(o, pub, n);
+	for (size_t i = 0; i < n; i++)
+		event_unref(b[i]);
+	queue_done(&o->q);
+	if (n == max)
+		return 0;	/* take all that waits before sending */
+	if (atomic_load(&o->stopping) && (past_deadline(o) || atomic_load(&o->disabled)))
+		return 1;
+	if (atomic_load(&o->disabled) || now_monotonic_ms() < o->retry_at) {
+		struct timespec nap = { 0, (long)wait * 1000000 };
+		if (n == 0 && atomic_load(&o->stopping))
+			nanosleep(&nap, NULL);	/* a closed queue does not wait */
+		return 0;
+	}
+	deliver_spooled(o, b, pub, max);
+	return 0;
+}
+
+static int spool_busy(struct output *o)
+{
+	return o->spool && spool_bytes(o->spool) > 0;
+}
+
 static void *worker(void *arg)
 {
 	struct output *o = arg;
 	size_t max = o->cfg->batch_max;
-	struct event **batch = malloc((max + 2) * sizeof(*batch));
-	const struct auditstream_event **pub = malloc((max + 2) * sizeof(*pub));
+	struct event **batch = malloc((max + 4) * sizeof(*batch));
+	const struct auditstream_event **pub = malloc((max + 4) * sizeof(*pub));
 	int dirty = 0;
 
 	while (batch && pub) {
-		struct event **b = batch + 2;
-		size_t n = queue_pop(&o->q, b, max), left = 0;
+		struct event **b = batch + 4;	/* room for loss reports in front */
+		size_t n, left = 0;
 		struct event *loss;
+
+		if (spool_busy(o)) {
+			if (spooled_step(o, b, pub, max))
+				break;
+			dirty = 1;
+			if (!spool_busy(o)) {	/* all sent: back to the queue */
+				flush(o);
+				dirty = 0;
+				if (o->spool_lost_unreported || o->spool_corrupt_unreported)
+					queue_kick(&o->q);
+			}
+			continue;
+		}
+		n = queue_pop(&o->q, b, max);
 
 		handle_reopen(o);
 		if (n == 0 && atomic_load(&o->stopping) && queue_depth(&o->q) == 0 &&
-		    !o->rejected_unreported)
+		    !o->rejected_unreported && !o->spool_lost_unreported &&
+		    !o->spool_corrupt_unreported)
 			break;
 		/* Losses go in front of the events that came after them. */
 		if ((loss = overflow_report(o)) != NULL) {
@@ -204,12 +388,23 @@ static void *worker(void *arg)
 			*--b = loss;
 			n++;
 		}
+		if ((loss = spool_report(o, "spool_dropped", &o->spool_lost_unreported)) != NULL) {
+			*--b = loss;
+			n++;
+		}
+		if ((loss = spool_report(o, "spool_corrupt", &o->spool_corrupt_unreported)) != NULL) {
+			*--b = loss;
+			n++;
+		}
 		if (n && atomic_load(&o->disabled)) {
 			queue_count_drops(&o->q, b, n);
 		} else if (n) {
 			for (size_t i = 0; i < n; i++)
 				pub[i] = &b[i]->pub;
-			left = past_deadline(o) ? n : deliver(o, pub, n);
+			if (o->spool && (past_deadline(o) || queue_depth(&o->q) > o->q.cap / 2))
+				to_spool(o, pub, n);	/* behind: keep them on disk */
+			else
+				left = past_deadline(o) ? n : deliver(o, pub, n);
 			dirty = 1;
 			/* Report it now, not with the next event; but a rejected loss
 			 * report is not reported again, or it would never end. */
@@ -234,6 +429,9 @@ static void *worker(void *arg)
 	}
 	if (dirty)
 		flush(o);
+	if (o->spool && spool_events(o->spool))
+		log_notice("output %s: %llu events kept in its spool for the next start",
+			   o->cfg->name, (unsigned long long)spool_events(o->spool));
 	free(batch);
 	free(pub);
 	return NULL;
@@ -245,6 +443,10 @@ int output_start(struct output *o)
 	sigset_t all, old;
 	int rc;
 
+	if (o->cfg->spool.dir && (rc = spool_open(&o->spool, &o->cfg->spool, o->cfg->name)) < 0)
+		return rc;
+	if (o->spool)
+		spool_gauges(o);
 	if ((rc = p->create(&output_host, &o->ctx, &o->instance)) < 0) {
 		log_err("output %s: plugin \"%s\" could not start: %s", o->cfg->name, p->name,
 			strerror(-rc));
@@ -315,6 +517,8 @@ void output_release(struct output *o)
 	if (o->instance)
 		o->plugin.desc.destroy(o->instance);
 	o->instance = NULL;
+	spool_close(o->spool);
+	o->spool = NULL;
 	if (o->q.ring)
 		queue_destroy(&o->q);
 	options_free(&o->opts);
@@ -323,6 +527,8 @@ void output_release(struct output *o)
 
 int output_idle(struct output *o)
 {
+	if (o->running && !atomic_load(&o->disabled) && atomic_load(&o->spool_bytes))
+		return 0;
 	return !o->running || atomic_load(&o->disabled) ? queue_depth(&o->q) == 0 : queue_idle(&o->q);
 }
 
@@ -348,6 +554,14 @@ void output_log_stats(struct output *o)
 		if (w > 0)
 			used += (size_t)w;
 	}
+	if (o->spool && used < sizeof(extra))
+		snprintf(extra + used, sizeof(extra) - used,
+			 " spooled=%llu spool_events=%llu spool_bytes=%llu spool_dropped=%llu spool_corrupt=%llu",
+			 (unsigned long long)atomic_load(&o->spooled),
+			 (unsigned long long)atomic_load(&o->spool_events),
+			 (unsigned long long)atomic_load(&o->spool_bytes),
+			 (unsigned long long)atomic_load(&o->spool_dropped),
+			 (unsigned long long)atomic_load(&o->spool_corrupt));
 	log_info("output %s: enqueued=%llu written=%llu dropped=%llu undelivered=%llu retries=%llu "
 		 "loss_events=%llu rejected=%llu queued=%zu%s%s", o->cfg->name,
 		 (unsigned long long)atomic_load(&o->enqueued),

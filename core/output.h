@@ -12,6 +12,7 @@
 #include "loader.h"
 #include "options.h"
 #include "queue.h"
+#include "spool.h"
 
 #define OUTPUT_MAX_COUNTERS 16
 
@@ -44,6 +45,15 @@ struct output {
 	/* Set and read only by the output's thread: drops not yet reported. */
 	uint64_t rejected_unreported;
 	char rejected_reason[32];
+
+	/* The spool (NULL: none), owned by the worker.  Gauges and counters
+	 * for stats; *_unreported are losses not yet in a loss event. */
+	struct spool *spool;
+	uint64_t retry_at;		/* monotonic ms: next delivery from the spool */
+	unsigned spool_failures;	/* delivery attempts failed in a row */
+	uint64_t spool_lost_unreported, spool_corrupt_unreported;
+	atomic_uint_least64_t spooled, spool_dropped, spool_corrupt;
+	atomic_uint_least64_t spool_events, spool_bytes;
 
 	/* Plugin-defined counters (host->count); names set by the worker. */
 	char counter_name[OUTPUT_MAX_COUNTERS][32];

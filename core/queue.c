@@ -238,3 +238,35 @@ uint64_t queue_take_unreported(struct queue *q, uint64_t *first_serial)
 	pthread_mutex_unlock(&q->mu);
 	return n;
 }
+
+size_t queue_pop_timeout(struct queue *q, struct event **out, size_t max, unsigned timeout_ms)
+{
+	struct timespec until;
+	size_t n = 0;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += timeout_ms / 1000;
+	until.tv_nsec += (long)(timeout_ms % 1000) * 1000000;
+	if (until.tv_nsec >= 1000000000) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000;
+	}
+	pthread_mutex_lock(&q->mu);
+	while (timeout_ms && q->count == 0 && !q->closed && !q->kicked) {
+		q->consumer_waiting = 1;
+		if (pthread_cond_timedwait(&q->not_empty, &q->mu, &until) == ETIMEDOUT)
+			break;
+	}
+	q->consumer_waiting = 0;
+	q->kicked = 0;
+	while (n < max && q->count) {
+		out[n++] = q->ring[q->head];
+		q->head = (q->head + 1) % q->cap;
+		q->count--;
+	}
+	q->in_flight = n;
+	if (n && q->producer_waiting)
+		pthread_cond_broadcast(&q->not_full);
+	pthread_mutex_unlock(&q->mu);
+	return n;
+}

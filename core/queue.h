@@ -55,6 +55,9 @@ void queue_release(struct queue *q);
  * to max events to out and returns how many. */
 size_t queue_pop(struct queue *q, struct event **out, size_t max);
 
+/* Like queue_pop, but waits at most timeout_ms (0: not at all). */
+size_t queue_pop_timeout(struct queue *q, struct event **out, size_t max, unsigned timeout_ms);
+
 /* Drops e (counted) without queueing it: the output is disabled. */
 void queue_drop(struct queue *q, struct event *e);
 
