@@ -17,3 +17,7 @@ rpm: dist-gzip
 	cp $(distdir).tar.gz $(PKG_DIR)/rpm/SOURCES/
 	rpmbuild -bb --nodeps --define '_topdir $(PKG_DIR)/rpm' $(srcdir)/packaging/rpm/auditstream.spec
 	@find $(PKG_DIR)/rpm/RPMS -name '*.rpm'
+
+# The unpacked trees and packages of `make deb` and `make rpm`.
+distclean-local:
+	-rm -rf $(PKG_DIR)
