@@ -525,7 +525,8 @@ static int list_segments(struct spool *s)
 			rc = add_seg(s, no, (uint64_t)st.st_size);
 	}
 	closedir(d);
-	qsort(s->segs, s->nsegs, sizeof(*s->segs), cmp_seg);
+	if (s->nsegs)
+		qsort(s->segs, s->nsegs, sizeof(*s->segs), cmp_seg);
 	return rc;
 }
 
