@@ -112,10 +112,12 @@ static int drain_socket(struct reader *r, int limit)
 
 static int drain(struct reader *r, int limit)
 {
-	for (int i = 0; i < limit; i++) {
+	/* A batch already received is always handed out whole: control
+	 * requests read the socket directly and must not overtake it. */
+	for (int i = 0; i < limit || nl_rx_pending(&r->nl); i++) {
 		const char *payload;
 		int type;
-		long len = nl_recv(&r->nl, &type, &payload);
+		long len = nl_recv_many(&r->nl, &type, &payload);
 
 		if (len == -EAGAIN)
 			return 0;

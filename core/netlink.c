@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <linux/netlink.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -15,11 +16,20 @@
 
 #include "log.h"
 
+struct nl_rx {
+	struct mmsghdr msgs[NL_RX_BATCH];
+	struct iovec iov[NL_RX_BATCH];
+	struct sockaddr_nl from[NL_RX_BATCH];
+	unsigned count, next;	/* received by the last recvmmsg, handed out */
+	char bufs[NL_RX_BATCH][NL_BUF_SIZE];	/* pages are touched only as used */
+};
+
 int nl_open(struct nl *n, int rcvbuf, uint32_t groups)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_groups = groups };
 
 	n->seq = 0;
+	n->rx = NULL;
 	n->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_AUDIT);
 	if (n->fd < 0)
 		return -errno;
@@ -41,6 +51,50 @@ void nl_close(struct nl *n)
 	if (n->fd >= 0)
 		close(n->fd);
 	n->fd = -1;
+	free(n->rx);
+	n->rx = NULL;
+}
+
+int nl_rx_pending(const struct nl *n)
+{
+	return n->rx && n->rx->next < n->rx->count;
+}
+
+long nl_recv_many(struct nl *n, int *type, const char **payload)
+{
+	struct nl_rx *rx = n->rx;
+
+	if (!rx) {
+		if (!(rx = n->rx = malloc(sizeof(*rx))))
+			return nl_recv(n, type, payload);	/* slower, still right */
+		rx->count = rx->next = 0;
+	}
+	for (;;) {
+		unsigned i;
+		int got;
+
+		if (rx->next == rx->count) {
+			for (i = 0; i < NL_RX_BATCH; i++) {
+				rx->iov[i] = (struct iovec){ rx->bufs[i], NL_BUF_SIZE };
+				rx->msgs[i].msg_hdr = (struct msghdr){
+					.msg_name = &rx->from[i], .msg_namelen = sizeof(rx->from[i]),
+					.msg_iov = &rx->iov[i], .msg_iovlen = 1 };
+			}
+			rx->count = rx->next = 0;
+			got = recvmmsg(n->fd, rx->msgs, NL_RX_BATCH, MSG_DONTWAIT, NULL);
+			if (got < 0)
+				return errno == EWOULDBLOCK ? -EAGAIN : -errno;
+			rx->count = (unsigned)got;
+			if (!got)
+				return -EAGAIN;
+		}
+		i = rx->next++;
+		if (rx->from[i].nl_pid != 0)
+			continue;	/* not from the kernel: ignore */
+		got = (int)nl_msg_parse(rx->bufs[i], rx->msgs[i].msg_len, type, payload);
+		if (got >= 0)
+			return got;
+	}
 }
 
 long nl_recv(struct nl *n, int *type, const char **payload)

@@ -10,9 +10,12 @@
 /* Headroom over the kernel's largest record, so nothing is ever truncated. */
 #define NL_BUF_SIZE (16 * 1024)
 
+struct nl_rx;
+
 struct nl {
 	int fd;
 	uint32_t seq;
+	struct nl_rx *rx;	/* nl_recv_many()'s batch, made on first use */
 	char buf[NL_BUF_SIZE] __attribute__((aligned(8)));
 };
 
@@ -46,5 +49,15 @@ int nl_dump(struct nl *n, int type, nl_msg_fn item, void *item_arg, nl_msg_fn fn
  * *type and *payload; -EAGAIN when there is none, -ENOBUFS after an overrun,
  * other -errno on failure. */
 long nl_recv(struct nl *n, int *type, const char **payload);
+
+/* Like nl_recv(), for the reader's drain: one recvmmsg() takes up to
+ * NL_RX_BATCH messages and the next calls hand them out, so a busy socket
+ * costs one system call per batch instead of one per record.  The payload
+ * is valid until the next call.  nl_rx_pending() says whether messages of
+ * the last batch are still to be handed out (drain them before using
+ * nl_recv() or nl_request(), or records would be reordered). */
+#define NL_RX_BATCH 32
+long nl_recv_many(struct nl *n, int *type, const char **payload);
+int nl_rx_pending(const struct nl *n);
 
 #endif

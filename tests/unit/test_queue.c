@@ -512,6 +512,97 @@ START_TEST(block_stream)
 }
 END_TEST
 
+/* Held (the reader inside one wake-up's batch), pushes leave a waiting
+ * consumer asleep until QUEUE_WAKE_BATCH events are queued or the hold is
+ * released; then it gets them all at once. */
+START_TEST(hold_defers_wake)
+{
+	struct queue q;
+	struct pop_job j = { .n = 99 };
+	pthread_t t;
+	int waiting;
+
+	ck_assert_int_eq(queue_init(&q, 1024, OVERFLOW_DROP_NEWEST), 0);
+	j.q = &q;
+	atomic_init(&j.done, 0);
+	ck_assert_int_eq(pthread_create(&t, NULL, pop_thread, &j), 0);
+	wait_until_consumer_blocked(&q);
+	queue_hold(&q);
+	ck_assert_int_eq(queue_push(&q, mk(1)), 0);
+	ck_assert_int_eq(queue_push(&q, mk(2)), 0);
+	pthread_mutex_lock(&q.mu);
+	waiting = q.consumer_waiting;	/* a signal clears it */
+	pthread_mutex_unlock(&q.mu);
+	ck_assert_int_eq(waiting, 1);
+	queue_release(&q);
+	ck_assert_int_eq(pthread_join(t, NULL), 0);
+	ck_assert_uint_eq(j.n, 2);
+	ck_assert_uint_eq(j.out[0]->pub.serial, 1);
+	ck_assert_uint_eq(j.out[1]->pub.serial, 2);
+	event_unref(j.out[0]);
+	event_unref(j.out[1]);
+	queue_destroy(&q);
+}
+END_TEST
+
+/* A small queue could fill while held: it wakes per event, as unheld. */
+START_TEST(hold_small_queue_wakes)
+{
+	struct queue q;
+	struct pop_job j = { .n = 99 };
+	pthread_t t;
+
+	ck_assert_int_eq(queue_init(&q, 8, OVERFLOW_DROP_NEWEST), 0);
+	j.q = &q;
+	atomic_init(&j.done, 0);
+	ck_assert_int_eq(pthread_create(&t, NULL, pop_thread, &j), 0);
+	wait_until_consumer_blocked(&q);
+	queue_hold(&q);
+	ck_assert_int_eq(queue_push(&q, mk(7)), 0);
+	ck_assert_int_eq(pthread_join(t, NULL), 0);
+	ck_assert_uint_eq(j.n, 1);
+	event_unref(j.out[0]);
+	queue_release(&q);
+	queue_destroy(&q);
+}
+END_TEST
+
+/* Events freed on another thread go back to the pool and are reused; the
+ * pool's free bytes follow. */
+static void *unref_all(void *arg)
+{
+	struct event **ev = arg;
+
+	for (int i = 0; i < 1000; i++)
+		event_unref(ev[i]);
+	return NULL;
+}
+
+START_TEST(pool_recycles_across_threads)
+{
+	static struct event *ev[1000];
+	pthread_t t;
+	size_t before, after;
+
+	for (int round = 0; round < 20; round++) {
+		for (int i = 0; i < 1000; i++)
+			ev[i] = mk((uint64_t)i);
+		ck_assert_int_eq(pthread_create(&t, NULL, unref_all, ev), 0);
+		ck_assert_int_eq(pthread_join(t, NULL), 0);
+	}
+	before = event_pool_free_bytes();
+	ck_assert_uint_gt(before, 0);
+	ev[0] = mk(1);
+	after = event_pool_free_bytes();
+	ck_assert_uint_lt(after, before);	/* taken from the pool */
+	ck_assert_uint_eq(ev[0]->pub.serial, 1);
+	ck_assert_str_eq(ev[0]->pub.json, "{\"sequence\":1}");
+	event_unref(ev[0]);
+	ck_assert_uint_eq(event_pool_free_bytes(), before);
+	ck_assert_uint_le(before, 2u << 20);	/* bounded */
+}
+END_TEST
+
 static Suite *queue_suite(void)
 {
 	Suite *s = suite_create("queue");
@@ -536,6 +627,9 @@ static Suite *queue_suite(void)
 	tcase_add_test(tc, kick_wakes_consumer);
 	tcase_add_test(tc, close_drains);
 	tcase_add_test(tc, block_stream);
+	tcase_add_test(tc, hold_defers_wake);
+	tcase_add_test(tc, hold_small_queue_wakes);
+	tcase_add_test(tc, pool_recycles_across_threads);
 	suite_add_tcase(s, tc);
 	return s;
 }
