@@ -45,7 +45,9 @@ static void label(FILE *f, const char *s)
 }
 
 enum { PER_OUT_ENQ, PER_OUT_WRITTEN, PER_OUT_DROPPED, PER_OUT_UNDELIVERED, PER_OUT_RETRIES,
-       PER_OUT_LOSS, PER_OUT_REJECTED, PER_OUT_DEPTH, PER_OUT_CAP, PER_OUT_DISABLED, PER_OUT_N };
+       PER_OUT_LOSS, PER_OUT_REJECTED, PER_OUT_DEPTH, PER_OUT_CAP, PER_OUT_DISABLED,
+       PER_OUT_SPOOLED, PER_OUT_SPOOL_DROPPED, PER_OUT_SPOOL_CORRUPT, PER_OUT_SPOOL_EVENTS,
+       PER_OUT_SPOOL_BYTES, PER_OUT_N };
 
 static const struct {
 	const char *name, *type, *help;
@@ -60,6 +62,11 @@ static const struct {
 	{ "output_queue_depth", "gauge", "Events queued now." },
 	{ "output_queue_capacity", "gauge", "The queue's size (queue.size)." },
 	{ "output_disabled", "gauge", "1 once the plugin returned FATAL." },
+	{ "output_spooled_total", "counter", "Events written to the output's spool (spool.dir)." },
+	{ "output_spool_dropped_total", "counter", "Events the spool could not take (full, or a write error)." },
+	{ "output_spool_corrupt_total", "counter", "Damaged spool records skipped." },
+	{ "output_spool_events", "gauge", "Events in the spool now." },
+	{ "output_spool_bytes", "gauge", "The spool's bytes on disk now." },
 };
 
 static unsigned long long out_value(struct output *o, int k)
@@ -74,6 +81,11 @@ static unsigned long long out_value(struct output *o, int k)
 	case PER_OUT_REJECTED: return ld(&o->rejected);
 	case PER_OUT_DEPTH: return (unsigned long long)queue_depth(&o->q);
 	case PER_OUT_CAP: return (unsigned long long)o->cfg->queue_size;
+	case PER_OUT_SPOOLED: return ld(&o->spooled);
+	case PER_OUT_SPOOL_DROPPED: return ld(&o->spool_dropped);
+	case PER_OUT_SPOOL_CORRUPT: return ld(&o->spool_corrupt);
+	case PER_OUT_SPOOL_EVENTS: return ld(&o->spool_events);
+	case PER_OUT_SPOOL_BYTES: return ld(&o->spool_bytes);
 	default: return (unsigned long long)(atomic_load(&o->disabled) != 0);
 	}
 }
