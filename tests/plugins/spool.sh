@@ -86,6 +86,9 @@ EXTRA_CONFIG="shutdown = { drain_time_ms = 120000; };" write_config "$TMP/rs.con
 "$AUDITSTREAM" -c "$TMP/rs.conf" --replay "$TMP/in.log" 2>"$TMP/run1.log" &
 DPID=$!
 PIDS="$DPID"
+# SIGUSR1 only once the daemon handles it (it would end a process starting up).
+wait_for 60 grep -q "output rs: write failed; events go to its spool" "$TMP/run1.log" ||
+	fail "no spool message: $(cat "$TMP/run1.log")"
 i=0
 while [ "$(stat_of "$TMP/run1.log" spool_events)" != $N ]; do
 	i=$((i + 1))
@@ -94,7 +97,6 @@ while [ "$(stat_of "$TMP/run1.log" spool_events)" != $N ]; do
 	sleep 0.2
 done
 [ "$(stat_of "$TMP/run1.log" dropped)" = 0 ] || fail "events dropped: $(grep 'output rs' "$TMP/run1.log" | tail -n 1)"
-grep -q "output rs: write failed; events go to its spool" "$TMP/run1.log" || fail "no spool message"
 kill -9 $DPID
 wait $DPID 2>/dev/null
 note "10^5 events spooled, daemon killed with SIGKILL: $(ls "$SPOOL" | grep -c seg) segments, $(du -sk "$SPOOL" | cut -f1) KiB"
@@ -127,6 +129,8 @@ EXTRA_CONFIG="shutdown = { drain_time_ms = 700; };" write_config "$TMP/rs2.conf"
 "$AUDITSTREAM" -c "$TMP/rs2.conf" --replay "$TMP/in2.log" 2>"$TMP/run3.log" &
 DPID=$!
 PIDS="$DPID"
+wait_for 60 grep -q "output rs: write failed; events go to its spool" "$TMP/run3.log" ||
+	fail "no spool message: $(cat "$TMP/run3.log")"
 i=0
 while [ "$(stat_of "$TMP/run3.log" spool_events)" != $M ]; do
 	i=$((i + 1))
