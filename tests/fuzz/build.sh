@@ -23,13 +23,13 @@ if ! $CC -fsanitize=fuzzer,address,undefined "$probe.c" -o "$probe" 2>"$probe.er
 	echo "SKIP: $CC cannot link -fsanitize=fuzzer (install libclang-rt-dev): $(head -1 "$probe.err")" >&2
 	exit 77
 fi
-for pc in libconfig audit libcjson; do
+for pc in libconfig audit libcjson zlib; do
 	pkg-config --exists $pc || { echo "SKIP: pkg-config $pc missing" >&2; exit 77; }
 done
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
 CFLAGS="-g -O1 -std=gnu11 -D_GNU_SOURCE -I$src/core -I$src/sdk/include -I$src/tests/fuzz
-	-DPACKAGE_VERSION=\"fuzz\" $(pkg-config --cflags libconfig audit libcjson)"
-LIBS="$(pkg-config --libs libconfig audit libcjson) -ldl -pthread"
+	-DPACKAGE_VERSION=\"fuzz\" $(pkg-config --cflags libconfig audit libcjson zlib)"
+LIBS="$(pkg-config --libs libconfig audit libcjson zlib) -ldl -pthread"
 # The core's sources as Makefile.am lists them (not main.c, not files being
 # written by someone else that the build does not use yet).
 srcs=$(sed -n '/^libcore_la_SOURCES/,/^[^	]/p' "$src/Makefile.am" | tr ' \\\t' '\n\n\n' | grep '^core/.*\.c$')
