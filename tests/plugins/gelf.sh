@@ -48,7 +48,7 @@ start_receiver() {
 		2>>"$TMP/$name.err" &
 	RPID=$!
 	RPIDS="$RPIDS $RPID"
-	wait_for 10 test -s "$TMP/$name.ready" || fail "$name: receiver did not start: $(cat "$TMP/$name.err")"
+	wait_for 30 test -s "$TMP/$name.ready" || fail "$name: receiver did not start: $(cat "$TMP/$name.err")"
 }
 
 # stop_receiver PID : graceful stop (SIGTERM), waits for it to exit.
