@@ -38,6 +38,20 @@ stat_of() {
 	grep -o "output rs: .*" "$1" | tail -n 1 | tr ' ' '\n' | sed -n "s/^$2=//p"
 }
 
+# wait_spooled LOG N : waits until daemon DPID says its spool holds N events.
+wait_spooled() {
+	local i=0
+	# SIGUSR1 only once the daemon handles it (it would end a process starting up).
+	wait_for 60 grep -q "output rs: write failed; events go to its spool" "$1" ||
+		fail "no spool message: $(cat "$1")"
+	while [ "$(stat_of "$1" spool_events)" != "$2" ]; do
+		i=$((i + 1))
+		[ $i -gt 600 ] && fail "the spool never held the $2 events: $(tail -n 3 "$1")"
+		kill -USR1 $DPID 2>/dev/null || fail "the daemon died: $(tail "$1")"
+		sleep 0.2
+	done
+}
+
 # check_all FILE N BATCH : FILE has every sequence 1..N, first seen in order,
 # with at most BATCH repeated, and no loss event but the allowed ones.
 check_all() {
@@ -86,16 +100,7 @@ EXTRA_CONFIG="shutdown = { drain_time_ms = 120000; };" write_config "$TMP/rs.con
 "$AUDITSTREAM" -c "$TMP/rs.conf" --replay "$TMP/in.log" 2>"$TMP/run1.log" &
 DPID=$!
 PIDS="$DPID"
-# SIGUSR1 only once the daemon handles it (it would end a process starting up).
-wait_for 60 grep -q "output rs: write failed; events go to its spool" "$TMP/run1.log" ||
-	fail "no spool message: $(cat "$TMP/run1.log")"
-i=0
-while [ "$(stat_of "$TMP/run1.log" spool_events)" != $N ]; do
-	i=$((i + 1))
-	[ $i -gt 600 ] && fail "the spool never held the $N events: $(tail -n 3 "$TMP/run1.log")"
-	kill -USR1 $DPID 2>/dev/null || fail "the daemon died: $(tail "$TMP/run1.log")"
-	sleep 0.2
-done
+wait_spooled "$TMP/run1.log" $N
 [ "$(stat_of "$TMP/run1.log" dropped)" = 0 ] || fail "events dropped: $(grep 'output rs' "$TMP/run1.log" | tail -n 1)"
 kill -9 $DPID
 wait $DPID 2>/dev/null
@@ -129,15 +134,7 @@ EXTRA_CONFIG="shutdown = { drain_time_ms = 700; };" write_config "$TMP/rs2.conf"
 "$AUDITSTREAM" -c "$TMP/rs2.conf" --replay "$TMP/in2.log" 2>"$TMP/run3.log" &
 DPID=$!
 PIDS="$DPID"
-wait_for 60 grep -q "output rs: write failed; events go to its spool" "$TMP/run3.log" ||
-	fail "no spool message: $(cat "$TMP/run3.log")"
-i=0
-while [ "$(stat_of "$TMP/run3.log" spool_events)" != $M ]; do
-	i=$((i + 1))
-	[ $i -gt 300 ] && fail "the spool never held the $M events: $(tail -n 3 "$TMP/run3.log")"
-	kill -USR1 $DPID 2>/dev/null || fail "the daemon died: $(tail "$TMP/run3.log")"
-	sleep 0.2
-done
+wait_spooled "$TMP/run3.log" $M
 start=$(date +%s%N)
 kill -TERM $DPID
 wait $DPID || fail "exit status $? after SIGTERM with redis down: $(tail "$TMP/run3.log")"
