@@ -82,3 +82,12 @@ outputs = (
   { name = "r"; plugin = "redis"; format = "goaudit"; }
 );
 """)
+
+# spool: fuzz_spool.c's input, a count and length-prefixed events, then
+# (offset, xor) damage triples, xor 0 meaning a cut.
+events = [b'{"sequence":%d,"type":"SYSCALL"}' % i for i in range(1, 6)]
+clean = bytes([len(events)]) + b"".join(bytes([len(e)]) + e for e in events)
+put("spool", "clean", clean)
+put("spool", "flip", clean + bytes([0, 60, 0x20]))
+put("spool", "cut", clean + bytes([0, 200, 0]))
+put("spool", "header", clean + bytes([0, 3, 0x01, 0, 40, 0xff]))
