@@ -3,9 +3,16 @@
 
 #include <string.h>
 
+/* Byte classes for the field scanner (a table: field_next was 10% of the
+ * enriched replay, three compares per byte). */
+#define C_SPACE 1
+#define C_EQ 2
+static const unsigned char cls[256] = { [' '] = C_SPACE, ['\t'] = C_SPACE, ['\n'] = C_SPACE,
+					['='] = C_EQ };
+
 static int is_space(char c)
 {
-	return c == ' ' || c == '\t' || c == '\n';
+	return cls[(unsigned char)c] == C_SPACE;
 }
 
 /* The end of a value that starts at s[i] with quote q (0: unquoted). */
@@ -16,9 +23,10 @@ static size_t value_end(const char *s, size_t n, size_t i, char q)
 			i++;
 		return i;
 	}
-	while (i < n && s[i] != q)
-		i++;
-	return i;
+	{
+		const char *e = memchr(s + i, q, n - i);
+		return e ? (size_t)(e - s) : n;
+	}
 }
 
 int field_next(const char *s, size_t n, size_t *pos, struct field *f)
@@ -30,7 +38,7 @@ int field_next(const char *s, size_t n, size_t *pos, struct field *f)
 	if (i >= n)
 		return 0;
 	start = i;
-	while (i < n && s[i] != '=' && !is_space(s[i]))
+	while (i < n && !cls[(unsigned char)s[i]])
 		i++;
 	if (i >= n || s[i] != '=') {
 		f->name = NULL;
@@ -157,7 +165,7 @@ int field_is_encoded(const char *name, size_t len)
 		"ocomm", "watch", "new_name", "old_name", "grp", NULL
 	};
 	for (const char *const *n = names; *n; n++)
-		if ((*n)[0] == name[0] && strlen(*n) == len && memcmp(*n, name, len) == 0)
+		if ((*n)[0] == name[0] && name_is(*n, name, len))
 			return 1;
 	return 0;
 }

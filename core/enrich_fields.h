@@ -32,6 +32,16 @@ static inline int field_is(const struct field *f, const char *name, size_t len)
 }
 #define FIELD_IS(f, lit) field_is((f), (lit), sizeof(lit) - 1)
 
+/* 1 if the C string lit equals name[0..len), without strlen(lit) (name
+ * lists are scanned once per field: strlen showed 5% in the profile). */
+static inline int name_is(const char *lit, const char *name, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (lit[i] == '\0' || lit[i] != name[i])
+			return 0;
+	return lit[len] == '\0';
+}
+
 /* 1 if s[0..n) is a non-empty, even run of hex digits. */
 int is_hex(const char *s, size_t n);
 /* Appends the bytes that the hex text s[0..n) encodes; is_hex() must hold. */

@@ -5,12 +5,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "enrich_fields.h"
 #include "json.h"
 
 static int in(const char *const *list, const char *name, size_t len)
 {
 	for (; *list; list++)	/* first byte first: most fields are in no list */
-		if ((*list)[0] == name[0] && strlen(*list) == len && memcmp(*list, name, len) == 0)
+		if ((*list)[0] == name[0] && name_is(*list, name, len))
 			return 1;
 	return 0;
 }
