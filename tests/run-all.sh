@@ -5,8 +5,9 @@
 #
 # Builds twice, out of tree under _build/: a normal -Werror build that runs
 # every test (unit, replay, SDK, kernel), and an AddressSanitizer +
-# UndefinedBehaviorSanitizer build that runs them again.  Ends with one
-# line: "N passed, N failed, N skipped".  Kernel tests need root and skip
+# UndefinedBehaviorSanitizer build that runs them again; then a short
+# `make distcheck` (counted as one test).  Ends with one line:
+# "N passed, N failed, N skipped".  Kernel tests need root and skip
 # (with the reason) without it.
 set -u
 cd "$(dirname "$0")/.."
@@ -75,6 +76,34 @@ run_suite default --enable-werror
 # Tests that do not exercise our code's memory (packaging) run once.
 CHECK_ENV="AUDITSTREAM_ONCE_DONE=1"
 run_suite sanitizers --enable-werror --enable-sanitizers
+
+# make distcheck: the `make dist` tarball configures, builds, installs and
+# uninstalls out of tree from a read-only copy, and distclean leaves nothing
+# behind.  The suites above ran every test already, so inside distcheck only
+# those that read most of the tarball run (fixtures, SDK example and ABI
+# baseline, man pages against the sources): about 5 minutes on 2 CPUs, not
+# the 10 of a full one.  As root it runs as nobody, since root writes into
+# the read-only copy unhindered and a test that writes into the sources
+# would pass.
+DISTCHECK_TESTS="tests/unit/test_config tests/replay/fixture.sh tests/sdk/example.sh tests/sdk/abi.sh tests/ops/man.sh"
+run_distcheck() {
+	local dir=$OUT/distcheck as=""
+	mkdir -p "$dir"
+	if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1 && command -v runuser >/dev/null; then
+		chown nobody "$dir" && as="runuser -u nobody --"
+	fi
+	echo "=== distcheck${as:+ (as nobody)}"
+	if (cd "$dir" && $as "$OUT/src/configure" >configure.out 2>&1 &&
+	    $as make -j"$JOBS" distcheck TESTS="$DISTCHECK_TESTS" >distcheck.out 2>&1); then
+		echo "PASS: make distcheck"
+		passed=$((passed + 1))
+	else
+		tail -40 "$dir/distcheck.out" 2>/dev/null || tail -30 "$dir/configure.out"
+		echo "FAIL: make distcheck"
+		failed=$((failed + 1))
+	fi
+}
+run_distcheck
 
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]
