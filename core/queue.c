@@ -125,18 +125,12 @@ void queue_release(struct queue *q)
 	pthread_mutex_unlock(&q->mu);
 }
 
-size_t queue_pop(struct queue *q, struct event **out, size_t max)
+/* Under the lock: moves up to max events to out, for the consumer. */
+static size_t take(struct queue *q, struct event **out, size_t max)
 {
 	size_t n = 0;
 
-	pthread_mutex_lock(&q->mu);
-	while (q->count == 0 && !q->closed && !q->kicked) {
-		q->consumer_waiting = 1;
-		pthread_cond_wait(&q->not_empty, &q->mu);
-		q->consumer_waiting = 0;
-	}
 	q->kicked = 0;
-	q->in_flight = 0;
 	while (n < max && q->count) {
 		out[n++] = q->ring[q->head];
 		q->head = (q->head + 1) % q->cap;
@@ -145,6 +139,20 @@ size_t queue_pop(struct queue *q, struct event **out, size_t max)
 	q->in_flight = n;
 	if (n && q->producer_waiting)
 		pthread_cond_broadcast(&q->not_full);
+	return n;
+}
+
+size_t queue_pop(struct queue *q, struct event **out, size_t max)
+{
+	size_t n;
+
+	pthread_mutex_lock(&q->mu);
+	while (q->count == 0 && !q->closed && !q->kicked) {
+		q->consumer_waiting = 1;
+		pthread_cond_wait(&q->not_empty, &q->mu);
+		q->consumer_waiting = 0;
+	}
+	n = take(q, out, max);
 	pthread_mutex_unlock(&q->mu);
 	return n;
 }
@@ -242,7 +250,7 @@ uint64_t queue_take_unreported(struct queue *q, uint64_t *first_serial)
 size_t queue_pop_timeout(struct queue *q, struct event **out, size_t max, unsigned timeout_ms)
 {
 	struct timespec until;
-	size_t n = 0;
+	size_t n;
 
 	clock_gettime(CLOCK_REALTIME, &until);
 	until.tv_sec += timeout_ms / 1000;
@@ -258,15 +266,7 @@ size_t queue_pop_timeout(struct queue *q, struct event **out, size_t max, unsign
 			break;
 	}
 	q->consumer_waiting = 0;
-	q->kicked = 0;
-	while (n < max && q->count) {
-		out[n++] = q->ring[q->head];
-		q->head = (q->head + 1) % q->cap;
-		q->count--;
-	}
-	q->in_flight = n;
-	if (n && q->producer_waiting)
-		pthread_cond_broadcast(&q->not_full);
+	n = take(q, out, max);
 	pthread_mutex_unlock(&q->mu);
 	return n;
 }
