@@ -64,7 +64,7 @@ static const struct {
 	{ "output_disabled", "gauge", "1 once the plugin returned FATAL." },
 	{ "output_spooled_total", "counter", "Events written to the output's spool (spool.dir)." },
 	{ "output_spool_dropped_total", "counter", "Events the spool could not take (full, or a write error)." },
-	{ "output_spool_corrupt_total", "counter", "Damaged spool records skipped." },
+	{ "output_spool_corrupt_total", "counter", "Damaged stretches of the spool skipped (each held one or more events)." },
 	{ "output_spool_events", "gauge", "Events in the spool now." },
 	{ "output_spool_bytes", "gauge", "The spool's bytes on disk now." },
 };

@@ -95,13 +95,22 @@ rs_output() {
 # ------------------------------------------------ 1: kill -9 with 10^5 spooled
 N=100000
 make_events $N 1 > "$TMP/in.log"
-EXTRA_CONFIG="shutdown = { drain_time_ms = 120000; };" write_config "$TMP/rs.conf" "$(rs_output)"
+EXTRA_CONFIG="shutdown = { drain_time_ms = 120000; }; control_socket = \"$TMP/ctl.sock\";" \
+	write_config "$TMP/rs.conf" "$(rs_output)"
 # At the end of its input a replay waits for its outputs (until a signal).
 "$AUDITSTREAM" -c "$TMP/rs.conf" --replay "$TMP/in.log" 2>"$TMP/run1.log" &
 DPID=$!
 PIDS="$DPID"
 wait_spooled "$TMP/run1.log" $N
 [ "$(stat_of "$TMP/run1.log" dropped)" = 0 ] || fail "events dropped: $(grep 'output rs' "$TMP/run1.log" | tail -n 1)"
+# The operator's view of it: the spool's metrics from the running daemon.
+"$AUDITSTREAM" -c "$TMP/rs.conf" --stats > "$TMP/stats.prom" || fail "--stats failed"
+for m in output_spool_events output_spooled_total; do
+	grep -Eq "^auditstream_$m\{output=\"rs\"[^}]*\} $N\$" "$TMP/stats.prom" ||
+		fail "$m: $(grep "$m" "$TMP/stats.prom")"
+done
+grep -Eq '^auditstream_output_spool_bytes\{output="rs"[^}]*\} [1-9][0-9]{6,}$' "$TMP/stats.prom" ||
+	fail "spool bytes: $(grep spool_bytes "$TMP/stats.prom")"
 kill -9 $DPID
 wait $DPID 2>/dev/null
 note "10^5 events spooled, daemon killed with SIGKILL: $(ls "$SPOOL" | grep -c seg) segments, $(du -sk "$SPOOL" | cut -f1) KiB"
