@@ -13,4 +13,4 @@ bench_kafka_mock_CFLAGS = $(AM_CFLAGS) $(RDKAFKA_CFLAGS)
 bench_kafka_mock_LDADD = $(RDKAFKA_LIBS)
 noinst_PROGRAMS = $(BENCH_PROGS)
 SCRIPT_TESTS += tests/bench/smoke.sh tests/bench/nlref.sh
-EXTRA_DIST += bench/run bench/replay.sh bench/RESULTS.md bench/missed_serials.py
+EXTRA_DIST += bench/run bench/replay.sh bench/sinks.sh bench/RESULTS.md bench/missed_serials.py
