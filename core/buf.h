@@ -14,6 +14,13 @@ struct buf {
 
 /* Makes room for n more bytes; returns 0 or -ENOMEM. */
 int buf_reserve(struct buf *b, size_t n);
+
+/* buf_reserve with the common case (room already there) inline: the hot
+ * path reserves once per field. */
+static inline int buf_room(struct buf *b, size_t n)
+{
+	return b->cap - b->len >= n ? 0 : buf_reserve(b, n);
+}
 void buf_free(struct buf *b);
 
 static inline int buf_add(struct buf *b, const void *s, size_t n)
