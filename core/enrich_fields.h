@@ -46,6 +46,9 @@ static inline int name_is(const char *lit, const char *name, size_t len)
 int is_hex(const char *s, size_t n);
 /* Appends the bytes that the hex text s[0..n) encodes; is_hex() must hold. */
 int hex_decode(struct buf *out, const char *s, size_t n);
+/* Appends the bytes s[0..n) encodes if it is_hex(); returns 1 if it did,
+ * 0 if s is not hex (out unchanged), -1 if out of memory.  One pass. */
+int hex_decode_if(struct buf *out, const char *s, size_t n);
 
 /* 1 if s[0..n) is a JSON-safe decimal integer: -?(0|[1-9][0-9]{0,18}). */
 int is_decimal(const char *s, size_t n);
@@ -59,5 +62,23 @@ int field_string(const struct field *f, struct buf *out);
 
 /* 1 for the fields auditd writes hex-encoded when they hold unusual bytes. */
 int field_is_encoded(const char *name, size_t len);
+
+/* What the enriched format does with a field, by its name: one hash probe
+ * instead of scanning five name lists per field (they were ~10% of the
+ * enriched replay). */
+enum {
+	FK_ENCODED = 1 << 0,	/* hex-encoded by auditd when unusual */
+	FK_STRING = 1 << 1,	/* looks decimal but is hex or a mask */
+	FK_UID = 1 << 2,
+	FK_GID = 1 << 3,
+	FK_SES = 1 << 4,
+	FK_ARCH = 1 << 5,
+	FK_SYSCALL = 1 << 6,
+	FK_EXIT = 1 << 7,
+	FK_MSG = 1 << 8,
+	FK_SADDR = 1 << 9,
+	FK_PROCTITLE = 1 << 10,
+};
+unsigned field_kind(const char *name, size_t len);
 
 #endif

@@ -80,27 +80,32 @@ static void add_interp_str(struct obj *o, const struct field *f, const char *s)
 	json_add_string(o->b, s, strlen(s));
 }
 
-static void interpret(struct enrich *x, struct obj *o, const struct field *f, int decimal)
+static enum id_kind id_kind_of(unsigned k)
 {
-	enum id_kind k;
+	return k & FK_UID ? ID_USER : k & FK_GID ? ID_GROUP : k & FK_SES ? ID_SESSION : ID_NONE;
+}
 
-	if (FIELD_IS(f, "arch") && !f->quote && f->vlen <= 8 && is_hex(f->val, f->vlen)) {
+/* k: the field's field_kind(). */
+static void interpret(struct enrich *x, struct obj *o, const struct field *f, unsigned k,
+		      int decimal)
+{
+	if ((k & FK_ARCH) && !f->quote && f->vlen <= 8 && is_hex(f->val, f->vlen)) {
 		o->machine = audit_elf_to_machine((unsigned)field_int(f->val, f->vlen, 16));
 		add_interp_str(o, f, o->machine >= 0 ? audit_machine_to_name(o->machine) : NULL);
 		return;
 	}
 	if (!decimal)
 		return;
-	if (FIELD_IS(f, "syscall") && o->machine >= 0) {
+	if ((k & FK_SYSCALL) && o->machine >= 0) {
 		add_interp_str(o, f, audit_syscall_to_name((int)field_int(f->val, f->vlen, 10), o->machine));
-	} else if (FIELD_IS(f, "exit") && f->val[0] == '-') {
+	} else if ((k & FK_EXIT) && f->val[0] == '-') {
 		int64_t e = field_int(f->val, f->vlen, 10);
 		if (e > -4096)
 			add_interp_str(o, f, audit_errno_to_name((int)-e));
-	} else if ((k = id_field_kind(f->name, f->nlen)) != ID_NONE) {
+	} else if (k & (FK_UID | FK_GID | FK_SES)) {
 		size_t mark = o->b->len;
 		add_upper_key(o, f->name, f->nlen);
-		if (id_name_json(o->b, x->um, k, field_int(f->val, f->vlen, 10), x->now_sec) < 0)
+		if (id_name_json(o->b, x->um, id_kind_of(k), field_int(f->val, f->vlen, 10), x->now_sec) < 0)
 			o->b->len = mark;
 	}
 }
@@ -108,19 +113,31 @@ static void interpret(struct enrich *x, struct obj *o, const struct field *f, in
 static void emit_fields(struct enrich *x, struct obj *o, const char *s, size_t n);
 
 /* The value of one field, and what stands beside it. */
-static void emit_value(struct enrich *x, struct obj *o, const struct field *f)
+/* A string value: decoded first if auditd hex-encoded it, else escaped
+ * straight from the record (no copy through x->tmp). */
+static void emit_string(struct enrich *x, struct obj *o, const struct field *f, unsigned k)
+{
+	x->tmp.len = 0;
+	if (!f->quote && (k & FK_ENCODED) && hex_decode_if(&x->tmp, f->val, f->vlen) > 0)
+		json_add_string(o->b, x->tmp.p, x->tmp.len);
+	else
+		json_add_string(o->b, f->val, f->vlen);
+}
+
+/* The value of one field (k: its field_kind()), and what stands beside it. */
+static void emit_value(struct enrich *x, struct obj *o, const struct field *f, unsigned k)
 {
 	int decimal = 0;
 
-	if (o->type == AUDIT_SOCKADDR && FIELD_IS(f, "saddr") && !f->quote && is_hex(f->val, f->vlen)) {
+	x->tmp.len = 0;
+	if (o->type == AUDIT_SOCKADDR && (k & FK_SADDR) && !f->quote &&
+	    hex_decode_if(&x->tmp, f->val, f->vlen) > 0) {
 		json_add_string(o->b, f->val, f->vlen);
-		x->tmp.len = 0;
-		hex_decode(&x->tmp, f->val, f->vlen);
 		buf_adds(o->b, ",\"SADDR\":");
 		sockaddr_json(o->b, (const unsigned char *)x->tmp.p, x->tmp.len);
 		return;
 	}
-	if (FIELD_IS(f, "msg") && f->quote == '\'' && !o->inner) {
+	if ((k & FK_MSG) && f->quote == '\'' && !o->inner) {
 		struct obj in = { o->b, o->type, -1, 1, 0, 1 };
 		json_add_string(o->b, f->val, f->vlen);
 		buf_adds(o->b, ",\"MSG\":{");
@@ -128,14 +145,13 @@ static void emit_value(struct enrich *x, struct obj *o, const struct field *f)
 		buf_addc(o->b, '}');
 		return;
 	}
-	if (!f->quote && !field_always_string(f->name, f->nlen) && is_decimal(f->val, f->vlen)) {
+	if (!f->quote && !(k & FK_STRING) && is_decimal(f->val, f->vlen)) {
 		buf_add(o->b, f->val, f->vlen);
 		decimal = 1;
 	} else {
-		field_string(f, &x->tmp);
-		json_add_string(o->b, x->tmp.p, x->tmp.len);
+		emit_string(x, o, f, k);
 	}
-	interpret(x, o, f, decimal);
+	interpret(x, o, f, k, decimal);
 }
 
 /* PROCTITLE's proctitle: the argv array, split on NUL. */
@@ -161,7 +177,7 @@ static void emit_proctitle(struct enrich *x, struct obj *o, const struct field *
 
 static int reserve_field(struct buf *b, const struct field *f)
 {
-	return buf_reserve(b, (f->nlen + f->vlen) * 6 + 1024);
+	return buf_room(b, (f->nlen + f->vlen) * 6 + 1024);
 }
 
 static void emit_fields(struct enrich *x, struct obj *o, const char *s, size_t n)
@@ -170,20 +186,23 @@ static void emit_fields(struct enrich *x, struct obj *o, const char *s, size_t n
 	size_t pos = 0;
 
 	while (o->inner ? field_next_joined(s, n, &pos, &f) : field_next(s, n, &pos, &f)) {
+		unsigned k;
+
 		if (!f.name) {
 			o->bare = 1;
 			continue;
 		}
 		if (reserve_field(o->b, &f) < 0)
 			return;
-		if (o->type == AUDIT_PROCTITLE && FIELD_IS(&f, "proctitle") && !o->inner) {
+		k = field_kind(f.name, f.nlen);
+		if (o->type == AUDIT_PROCTITLE && (k & FK_PROCTITLE) && !o->inner) {
 			emit_proctitle(x, o, &f);
 			continue;
 		}
 		sep(o);
 		json_add_string(o->b, f.name, f.nlen);
 		buf_addc(o->b, ':');
-		emit_value(x, o, &f);
+		emit_value(x, o, &f, k);
 	}
 }
 
@@ -249,9 +268,7 @@ static void argv_flush_split(struct enrich *x, struct argv_state *a)
 /* Decodes a value the way EXECVE writes args: quoted text, or hex. */
 static void arg_value(const struct field *f, struct buf *out)
 {
-	if (!f->quote && is_hex(f->val, f->vlen))
-		hex_decode(out, f->val, f->vlen);
-	else
+	if (f->quote || hex_decode_if(out, f->val, f->vlen) <= 0)
 		buf_add(out, f->val, f->vlen);
 }
 
@@ -266,7 +283,7 @@ static int execve_field(struct enrich *x, struct argv_state *a, const struct fie
 	}
 	if (k != ARG_PIECE)
 		argv_flush_split(x, a);
-	if (buf_reserve(&x->argv, f->vlen * 6 + 8) < 0)
+	if (buf_room(&x->argv, f->vlen * 6 + 8) < 0)
 		return -1;
 	switch (k) {
 	case ARG_WHOLE:
@@ -313,7 +330,7 @@ static void emit_execve(struct enrich *x, struct buf *b, const struct asm_event 
 			sep(&o);
 			json_add_string(b, f.name, f.nlen);
 			buf_addc(b, ':');
-			emit_value(x, &o, &f);
+			emit_value(x, &o, &f, field_kind(f.name, f.nlen));
 		}
 	}
 	argv_flush_split(x, &a);
@@ -404,7 +421,7 @@ int format_enriched(struct buf *b, const struct asm_event *ev, struct enrich *x,
 	buf_adds(b, ",\"node\":");
 	json_add_string(b, x->node, strlen(x->node));
 	for (unsigned i = 0; i < ev->nrec; i++) {
-		if (buf_reserve(b, 64) < 0)
+		if (buf_room(b, 64) < 0)
 			break;
 		if (!seen_before(ev, i))
 			emit_type(x, b, ev, i);
