@@ -15,7 +15,8 @@ static int parse_u64(const char **p, const char *end, uint64_t *out)
 
 	while (s < end && *s >= '0' && *s <= '9' && n < 20) {
 		uint64_t d = (uint64_t)(*s - '0');
-		if (v > (UINT64_MAX - d) / 10)
+		/* Only a 20th digit can overflow (a division per digit showed). */
+		if (n == 19 && v > (UINT64_MAX - d) / 10)
 			return -1;
 		v = v * 10 + d;
 		s++;
@@ -141,12 +142,16 @@ static int type_from_name(const char *name, size_t n)
 
 int record_parse_line(const char *line, size_t len, struct record *r)
 {
-	const char *p = line, *end, *gs, *name;
+	const char *gs = memchr(line, 0x1d, len);
+
+	return record_parse_text(line, gs ? (size_t)(gs - line) : len, r);
+}
+
+int record_parse_text(const char *line, size_t len, struct record *r)
+{
+	const char *p = line, *end, *name;
 	int type;
 
-	gs = memchr(line, 0x1d, len);
-	if (gs)
-		len = (size_t)(gs - line);
 	while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 		len--;
 	end = line + len;
