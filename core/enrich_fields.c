@@ -263,8 +263,8 @@ static unsigned kind_lookup(const char *name, size_t len)
 		pthread_once(&kind_once, kind_fill);
 	for (unsigned h = kind_hash(name, len); kind_slot[h]; h = (h + 1) & (KIND_SLOTS - 1)) {
 		unsigned k = kind_slot[h] - 1u;
-		if (kind_len[k] == len && memcmp(kinds[k].name, name, len) == 0)
-			return kinds[k].kind;
+		if (kind_len[k] == len && name_is(kinds[k].name, name, len))
+			return kinds[k].kind;	/* names are short: no memcmp call */
 	}
 	return 0;
 }
