@@ -146,10 +146,35 @@ int hex_decode(struct buf *out, const char *s, size_t n)
 	return hex_decode_if(out, s, n) < 0 ? -1 : 0;
 }
 
+/* High bit of each byte of x (all bytes < 0x80) that is in [lo, hi]. */
+static inline uint64_t bytes_in(uint64_t x, unsigned lo, unsigned hi)
+{
+	return (x + (0x80 - lo) * ONES) & ~(x + (0x7f - hi) * ONES) & HIGHS;
+}
+
+/* Decodes the 8 hex digits in w (memory order) into 4 bytes at p; returns 0
+ * if one is not a hex digit.  Little-endian only.  EXECVE's long arguments
+ * and PROCTITLE are hex: the byte loop was 8% of the enriched replay. */
+static int hex8(uint64_t w, char *p)
+{
+	uint64_t v;
+	uint32_t out;
+
+	if ((w & HIGHS) || (bytes_in(w, '0', '9') | bytes_in(w | 0x20 * ONES, 'a', 'f')) != HIGHS)
+		return 0;
+	v = (w & 0x0f * ONES) + ((w >> 6) & ONES) * 9;		/* a nibble per byte */
+	v = ((v << 4) | (v >> 8)) & 0x00ff00ff00ff00ffull;	/* a byte per 16 bits */
+	v = (v | (v >> 8)) & 0x0000ffff0000ffffull;
+	out = (uint32_t)(v | (v >> 16));
+	memcpy(p, &out, 4);
+	return 1;
+}
+
 int hex_decode_if(struct buf *out, const char *s, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	unsigned bad = 0;
+	size_t i = 0;
 	char *p;
 
 	if (n == 0 || n % 2)
@@ -157,8 +182,15 @@ int hex_decode_if(struct buf *out, const char *s, size_t n)
 	if (buf_room(out, n / 2) < 0)
 		return -1;
 	p = out->p + out->len;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	for (uint64_t w; i + 8 <= n; i += 8, p += 4) {
+		memcpy(&w, u + i, 8);
+		if (!hex8(w, p))
+			return 0;
+	}
+#endif
 	/* Decode first, judge once at the end: no branch per digit. */
-	for (size_t i = 0; i < n; i += 2) {
+	for (; i < n; i += 2) {
 		unsigned hi = hex1[u[i]], lo = hex1[u[i + 1]];
 		bad |= (hi == 0) | (lo == 0);
 		*p++ = (char)((hi - 1) << 4 | ((lo - 1) & 15));

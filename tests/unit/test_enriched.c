@@ -11,6 +11,7 @@
 #include "assemble.h"
 #include "buf.h"
 #include "enrich_fields.h"
+#include "enrich_names.h"
 #include "enrich_sockaddr.h"
 #include "format_enriched.h"
 #include "format_raw.h"
@@ -341,6 +342,71 @@ START_TEST(test_fields)
 }
 END_TEST
 
+/* Independent of core/enrich_fields.c on purpose. */
+static int ref_hexval(unsigned char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+	       c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* hex_decode_if (8 digits at a time, then a byte loop) against a plain
+ * decoder, on random mixes of digits, near-digits and other bytes. */
+START_TEST(test_hex_decode_if)
+{
+	static const char pool[] = "0123456789abcdefABCDEF/:@G`gFf9 \x80\xc1\x10\x1d";
+	struct buf b = { 0 };
+	unsigned seed = 7;
+
+	ck_assert_int_eq(buf_reserve(&b, 64), 0);
+	for (int round = 0; round < 20000; round++) {
+		char s[40], want[20];
+		size_t n = (size_t)(round % 37);
+		int ok = n > 0 && n % 2 == 0, rc;
+
+		for (size_t i = 0; i < n; i++) {
+			seed = seed * 1103515245u + 12345u;
+			/* mostly digits, so long valid runs are common */
+			s[i] = (seed >> 16) % 8 ? pool[(seed >> 8) % 22] : pool[(seed >> 8) % (sizeof(pool) - 1)];
+		}
+		for (size_t i = 0; ok && i < n; i += 2) {
+			int hi = ref_hexval((unsigned char)s[i]), lo = ref_hexval((unsigned char)s[i + 1]);
+			ok = hi >= 0 && lo >= 0;
+			want[i / 2] = (char)(hi << 4 | lo);
+		}
+		b.len = 1;	/* appends after what is there */
+		rc = hex_decode_if(&b, s, n);
+		ck_assert_int_eq(rc, ok);
+		ck_assert_int_eq(is_hex(s, n), ok);
+		ck_assert_uint_eq(b.len, ok ? 1 + n / 2 : 1);
+		if (ok)
+			ck_assert(memcmp(b.p + 1, want, n / 2) == 0);
+	}
+	buf_free(&b);
+}
+END_TEST
+
+/* field_kind: the table's names, the prefix rules, and near misses. */
+START_TEST(test_field_kind)
+{
+	ck_assert_uint_eq(field_kind("uid", 3), FK_UID);
+	ck_assert_uint_eq(field_kind("new-gid", 7), FK_GID);
+	ck_assert_uint_eq(field_kind("proctitle", 9), FK_ENCODED | FK_PROCTITLE);
+	ck_assert_uint_eq(field_kind("arch", 4), FK_STRING | FK_ARCH);
+	ck_assert_uint_eq(field_kind("saddr", 5), FK_STRING | FK_SADDR);
+	ck_assert_uint_eq(field_kind("cap_fp", 6), FK_STRING);
+	ck_assert_uint_eq(field_kind("cap_frootid", 11), 0);
+	ck_assert_uint_eq(field_kind("old_pe", 6), FK_STRING);
+	ck_assert_uint_eq(field_kind("new_gid", 7), FK_GID);
+	ck_assert_uint_eq(field_kind("uidx", 4), 0);
+	ck_assert_uint_eq(field_kind("ui", 2), 0);
+	ck_assert_uint_eq(field_kind("pid", 3), 0);
+	ck_assert_uint_eq(field_kind("", 0), 0);
+	ck_assert(field_is_encoded("exe", 3) && !field_is_encoded("exec", 4));
+	ck_assert(id_field_kind("ses", 3) == ID_SESSION && id_field_kind("sess", 4) == ID_NONE);
+	ck_assert(field_always_string("a3", 2) && !field_always_string("a4", 2));
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("enriched");
@@ -354,6 +420,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_hostile);
 	tcase_add_test(tc, test_raw);
 	tcase_add_test(tc, test_fields);
+	tcase_add_test(tc, test_hex_decode_if);
+	tcase_add_test(tc, test_field_kind);
 	suite_add_tcase(s, tc);
 	return s;
 }
