@@ -14,6 +14,7 @@ struct field {
 	const char *val;	/* without its quotes */
 	size_t vlen;
 	char quote;		/* '"', '\'' or 0 */
+	char plain_name;	/* the name needs no JSON escaping */
 };
 
 /* The next field of s[0..n) from *pos on; returns 1, or 0 at the end. */

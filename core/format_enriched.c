@@ -178,6 +178,22 @@ static void emit_proctitle(struct enrich *x, struct obj *o, const struct field *
 	buf_addc(o->b, ']');
 }
 
+/* "name": -- copied when field_next saw nothing to escape in it (half of
+ * json_add_string's calls were for names); reserve_field() made room. */
+static void add_key(struct buf *b, const struct field *f)
+{
+	if (!f->plain_name) {
+		json_add_string(b, f->name, f->nlen);
+		buf_addc(b, ':');
+		return;
+	}
+	b->p[b->len] = '"';
+	memcpy(b->p + b->len + 1, f->name, f->nlen);
+	b->len += f->nlen + 1;
+	b->p[b->len++] = '"';
+	b->p[b->len++] = ':';
+}
+
 static int reserve_field(struct buf *b, const struct field *f)
 {
 	return buf_room(b, (f->nlen + f->vlen) * 6 + 1024);
@@ -203,8 +219,7 @@ static void emit_fields(struct enrich *x, struct obj *o, const char *s, size_t n
 			continue;
 		}
 		sep(o);
-		json_add_string(o->b, f.name, f.nlen);
-		buf_addc(o->b, ':');
+		add_key(o->b, &f);
 		emit_value(x, o, &f, k);
 	}
 }
@@ -331,8 +346,7 @@ static void emit_execve(struct enrich *x, struct buf *b, const struct asm_event 
 			if (execve_field(x, &a, &f) != 0 || reserve_field(b, &f) < 0)
 				continue;
 			sep(&o);
-			json_add_string(b, f.name, f.nlen);
-			buf_addc(b, ':');
+			add_key(b, &f);
 			emit_value(x, &o, &f, field_kind(f.name, f.nlen));
 		}
 	}
