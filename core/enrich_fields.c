@@ -41,8 +41,13 @@ static size_t space_from(const char *s, size_t n, size_t i)
 		memcpy(&w, s + i, 8);
 		m = zero_bytes(w ^ (' ' * ONES)) | zero_bytes(w ^ ('\t' * ONES)) |
 		    zero_bytes(w ^ ('\n' * ONES));
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		if (m)	/* the lowest flag is exact, and the first in memory */
+			return i + (size_t)__builtin_ctzll(m) / 8;
+#else
 		if (m)
 			break;		/* the byte loop finds which one */
+#endif
 	}
 	while (i < n && !is_space(s[i]))
 		i++;
