@@ -28,25 +28,44 @@ static void add_uid(struct uids *u, uint32_t uid)
 		u->v[u->n++] = uid;
 }
 
+/* The field whose '=' is at s[eq], if it is a "uid=N" (auid=, euid=, ...). */
+static void check_uid(struct uids *u, const char *s, size_t n, size_t eq)
+{
+	uint64_t v = 0;
+	int digits = 0;
+	size_t p = eq + 1;
+
+	if (s[eq] != '=' || eq < 3 || s[eq - 1] != 'd' || s[eq - 2] != 'i' || s[eq - 3] != 'u')
+		return;
+	while (p < n && s[p] >= '0' && s[p] <= '9' && digits < 11) {
+		v = v * 10 + (uint64_t)(s[p++] - '0');
+		digits++;
+	}
+	if (digits && (p == n || s[p] == ' ') && v <= UINT32_MAX)
+		add_uid(u, (uint32_t)v);
+}
+
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
+/* Every "uid=": the '=' of each field found 8 bytes at a time (memmem was
+ * 10% of the replay profile, then a memchr call per field ~5%).  Flags
+ * above a true '=' may be wrong; check_uid looks at the byte itself. */
 static void scan_uids(struct uids *u, const char *s, size_t n)
 {
-	const char *end = s + n, *p = s, *eq;
+	size_t i = 0;
 
-	/* Every "uid=": memchr over the '=' of each field is several times
-	 * cheaper than memmem (10% of the replay profile). */
-	while ((eq = memchr(p, '=', (size_t)(end - p))) != NULL) {
-		uint64_t v = 0;
-		int digits = 0;
-		p = eq + 1;
-		if (eq - s < 3 || eq[-1] != 'd' || eq[-2] != 'i' || eq[-3] != 'u')
-			continue;
-		while (p < end && *p >= '0' && *p <= '9' && digits < 11) {
-			v = v * 10 + (uint64_t)(*p++ - '0');
-			digits++;
-		}
-		if (digits && (p == end || *p == ' ') && v <= UINT32_MAX)
-			add_uid(u, (uint32_t)v);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	for (uint64_t w, m; i + 8 <= n; i += 8) {
+		memcpy(&w, s + i, 8);
+		w ^= '=' * ONES;
+		for (m = (w - ONES) & ~w & HIGHS; m; m &= m - 1)
+			check_uid(u, s, n, i + (size_t)__builtin_ctzll(m) / 8);
 	}
+#endif
+	for (; i < n; i++)
+		if (s[i] == '=')
+			check_uid(u, s, n, i);
 }
 
 static int maps_uids(int type)
