@@ -371,7 +371,8 @@ START_TEST(test_hex_decode_if)
 		for (size_t i = 0; ok && i < n; i += 2) {
 			int hi = ref_hexval((unsigned char)s[i]), lo = ref_hexval((unsigned char)s[i + 1]);
 			ok = hi >= 0 && lo >= 0;
-			want[i / 2] = (char)(hi << 4 | lo);
+			if (ok)
+				want[i / 2] = (char)(hi << 4 | lo);
 		}
 		b.len = 1;	/* appends after what is there */
 		rc = hex_decode_if(&b, s, n);
