@@ -317,7 +317,7 @@ static void skip_damage(struct spool *s, struct pos p, int bad_header)
 
 	log_warn("output %s: spool segment %016" PRIx64 ".seg in %s: %s at offset %" PRIu64
 		 ", %" PRIu64 " bytes skipped", s->output, s->segs[p.seg].no, s->dir,
-		 bad_header ? "not a spool segment" : "damaged or cut-short record", p.off,
+		 bad_header ? "missing or not a spool segment" : "damaged or cut-short record", p.off,
 		 to - p.off);
 	p.off = to;
 	set_head(s, p);
@@ -356,6 +356,8 @@ long spool_peek(struct spool *s, struct event **out, size_t max, const char *nod
 			continue;
 		}
 		rc = read_record(s, p.seg, p.off, &h);
+		if (rc == -ENOENT)
+			rc = 1;		/* a segment removed under us: skip it as damage */
 		if (rc < 0 || (rc > 0 && n > 0))
 			break;		/* deliver the sound ones first */
 		if (rc > 0) {

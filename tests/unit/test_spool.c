@@ -207,6 +207,37 @@ START_TEST(damage_skipped_and_counted)
 }
 END_TEST
 
+START_TEST(segment_removed_under_it)
+{
+	struct spool *s = open_spool(1 << 20);
+	uint64_t corrupt = 0, last = 0, got = 0;
+	char path[512];
+
+	for (unsigned i = 0; i < 12; i++)
+		put(s, 1 + 50 * i, 50, 1000);
+	ck_assert_uint_gt(count_segments(), 3);
+	/* an operator removes the second segment while the daemon runs */
+	snprintf(path, sizeof(path), "%s/0000000000000002.seg", dir);
+	ck_assert_int_eq(unlink(path), 0);
+	while (spool_bytes(s)) {
+		struct event *ev[64];
+		long n = spool_peek(s, ev, 64, "node", &corrupt);
+		ck_assert_int_ge(n, 0);
+		for (long i = 0; i < n; i++) {
+			ck_assert_uint_gt(ev[i]->pub.serial, last);
+			last = ev[i]->pub.serial;
+			event_unref(ev[i]);
+		}
+		got += (uint64_t)n;
+		spool_consume(s, (size_t)n);
+	}
+	ck_assert_uint_eq(corrupt, 1);
+	ck_assert_uint_lt(got, 600);
+	ck_assert_uint_eq(last, 600);
+	spool_close(s);
+}
+END_TEST
+
 START_TEST(locked_against_a_second_daemon)
 {
 	struct spool *s = open_spool(1 << 20), *t;
@@ -228,6 +259,7 @@ static Suite *spool_suite(void)
 	tcase_add_test(tc, partial_consume_and_reopen);
 	tcase_add_test(tc, max_bytes);
 	tcase_add_test(tc, damage_skipped_and_counted);
+	tcase_add_test(tc, segment_removed_under_it);
 	tcase_add_test(tc, locked_against_a_second_daemon);
 	suite_add_tcase(s, tc);
 	return s;
