@@ -426,6 +426,16 @@ static void emit_type(struct enrich *x, struct buf *b, const struct asm_event *e
 		buf_addc(b, ']');
 }
 
+void enrich_add_head(struct enrich *x, struct buf *b, const struct asm_event *ev, size_t node_len)
+{
+	buf_adds(b, "{\"serial\":");
+	buf_add_u64(b, ev->serial);
+	buf_adds(b, ",\"time\":\"");
+	enrich_add_time(x, b, ev->sec, ev->ms);
+	buf_adds(b, "\",\"node\":");
+	json_add_string(b, x->node, node_len);
+}
+
 int format_enriched(struct buf *b, const struct asm_event *ev, struct enrich *x, uint64_t now_sec)
 {
 	size_t start = b->len, node_len = strlen(x->node);
@@ -433,13 +443,7 @@ int format_enriched(struct buf *b, const struct asm_event *ev, struct enrich *x,
 	x->now_sec = now_sec;
 	if (buf_reserve(b, node_len * 6 + 128) < 0)
 		return -ENOMEM;
-	buf_adds(b, "{\"serial\":");
-	buf_add_u64(b, ev->serial);
-	buf_adds(b, ",\"time\":\"");
-	enrich_add_time(x, b, ev->sec, ev->ms);
-	buf_addc(b, '"');
-	buf_adds(b, ",\"node\":");
-	json_add_string(b, x->node, node_len);
+	enrich_add_head(x, b, ev, node_len);
 	for (unsigned i = 0; i < ev->nrec; i++) {
 		if (buf_room(b, 64) < 0)
 			break;

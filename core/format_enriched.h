@@ -33,6 +33,10 @@ void enrich_free(struct enrich *x);
 /* Appends the RFC 3339 UTC time "2023-11-14T22:13:20.123Z" (no quotes). */
 void enrich_add_time(struct enrich *x, struct buf *b, uint64_t sec, unsigned ms);
 
+/* Appends the start that the enriched and raw objects share:
+ * {"serial":N,"time":"...","node":"..."  (the caller reserved room). */
+void enrich_add_head(struct enrich *x, struct buf *b, const struct asm_event *ev, size_t node_len);
+
 /* Appends the event's JSON to out.  Returns 0 or -ENOMEM. */
 int format_enriched(struct buf *out, const struct asm_event *ev, struct enrich *x, uint64_t now_sec);
 

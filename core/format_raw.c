@@ -11,15 +11,11 @@
 int format_raw(struct buf *b, const struct asm_event *ev, struct enrich *x)
 {
 	char head[96], tmp[24];
+	size_t node_len = strlen(x->node);
 
-	if (buf_reserve(b, ev->text_len * 6 + ev->nrec * 200 + strlen(x->node) * 6 + 128) < 0)
+	if (buf_reserve(b, ev->text_len * 6 + ev->nrec * 200 + node_len * 6 + 128) < 0)
 		return -ENOMEM;
-	buf_adds(b, "{\"serial\":");
-	buf_add_u64(b, ev->serial);
-	buf_adds(b, ",\"time\":\"");
-	enrich_add_time(x, b, ev->sec, ev->ms);
-	buf_adds(b, "\",\"node\":");
-	json_add_string(b, x->node, strlen(x->node));
+	enrich_add_head(x, b, ev, node_len);
 	buf_adds(b, ",\"records\":[");
 	for (unsigned i = 0; i < ev->nrec; i++) {
 		const struct asm_record *r = &ev->recs[i];
