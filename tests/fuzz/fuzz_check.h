@@ -8,12 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "assemble.h"
-#include "buf.h"
-#include "format_enriched.h"
-#include "format_goaudit.h"
-#include "format_raw.h"
-#include "uidmap.h"
+#include "pipeline/assemble.h"
+#include "util/buf.h"
+#include "format/enriched.h"
+#include "format/goaudit.h"
+#include "format/raw.h"
+#include "format/uidmap.h"
 
 /* Strict UTF-8 (RFC 3629): no overlongs, no surrogates, nothing past U+10FFFF. */
 static inline int fuzz_utf8_ok(const unsigned char *s, size_t n)

@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #include "fuzz_check.h"
-#include "log.h"
+#include "util/log.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

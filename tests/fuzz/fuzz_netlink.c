@@ -8,9 +8,9 @@
 #include <stdint.h>
 
 #include "fuzz_check.h"
-#include "log.h"
-#include "nl_msg.h"
-#include "record.h"
+#include "util/log.h"
+#include "input/netlink/msg.h"
+#include "pipeline/record.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -3,8 +3,8 @@
 #include <stdint.h>
 
 #include "fuzz_check.h"
-#include "log.h"
-#include "record.h"
+#include "util/log.h"
+#include "pipeline/record.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

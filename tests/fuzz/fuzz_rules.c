@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "log.h"
-#include "rules.h"
+#include "util/log.h"
+#include "input/netlink/rules.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -14,9 +14,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "event.h"
-#include "log.h"
-#include "spool.h"
+#include "pipeline/event.h"
+#include "util/log.h"
+#include "output/spool.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

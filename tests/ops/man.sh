@@ -20,7 +20,7 @@ py "$top_srcdir" <<'PY' || exit 1
 import glob, os, re, sys
 top = sys.argv[1]
 man = open(os.path.join(top, 'doc/auditstream.conf.5')).read()
-src = open(os.path.join(top, 'core/config.c')).read()
+src = open(os.path.join(top, 'core/config/config.c')).read()
 tables = {}
 for name, body in re.findall(r'static const struct key (\w+)\[\] = \{(.*?)\n\};', src, re.S):
     tables[name] = re.findall(r'\{ "(\w+)", CONFIG_TYPE_\w+, (\w+) \}', body)

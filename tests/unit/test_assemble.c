@@ -6,8 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "assemble.h"
-#include "record.h"
+#include "pipeline/assemble.h"
+#include "pipeline/record.h"
 
 #define T_SYSCALL 1300
 #define T_PATH 1302

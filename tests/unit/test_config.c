@@ -10,8 +10,8 @@
 #include <unistd.h>
 
 /* by path: the build's own build-aux/config.h comes first on -I */
-#include "../../core/config.h"
-#include "log.h"
+#include "../../core/config/config.h"
+#include "util/log.h"
 
 /* ------------------------------------------------------------- helpers */
 

@@ -8,14 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "assemble.h"
-#include "buf.h"
-#include "enrich_fields.h"
-#include "enrich_names.h"
-#include "enrich_sockaddr.h"
-#include "format_enriched.h"
-#include "format_raw.h"
-#include "uidmap.h"
+#include "pipeline/assemble.h"
+#include "util/buf.h"
+#include "format/enrich_fields.h"
+#include "format/enrich_names.h"
+#include "format/enrich_sockaddr.h"
+#include "format/enriched.h"
+#include "format/raw.h"
+#include "format/uidmap.h"
 
 /* An event of up to 16 records, built from (type, text) pairs. */
 struct fake {
@@ -342,7 +342,7 @@ START_TEST(test_fields)
 }
 END_TEST
 
-/* Independent of core/enrich_fields.c on purpose. */
+/* Independent of core/format/enrich_fields.c on purpose. */
 static int ref_hexval(unsigned char c)
 {
 	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 :

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "filter.h"
+#include "pipeline/filter.h"
 
 static config_t lc;
 static struct filter_set fs;

@@ -6,19 +6,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "assemble.h"
-#include "buf.h"
-#include "event.h"
-#include "format_goaudit.h"
-#include "json.h"
-#include "loss.h"
-#include "uidmap.h"
+#include "pipeline/assemble.h"
+#include "util/buf.h"
+#include "pipeline/event.h"
+#include "format/goaudit.h"
+#include "format/json.h"
+#include "pipeline/loss.h"
+#include "format/uidmap.h"
 
 /* ------------------------------------------------------------- helpers */
 
 /*
  * Length of the well-formed UTF-8 sequence at s (Unicode 15, table 3-7), or
- * 0.  Written independently of core/json.c on purpose.
+ * 0.  Written independently of core/format/json.c on purpose.
  */
 static size_t seq_len(const unsigned char *s, size_t n)
 {

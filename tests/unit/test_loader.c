@@ -10,9 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "loader.h"
-#include "log.h"
-#include "options.h"
+#include "output/loader.h"
+#include "util/log.h"
+#include "output/options.h"
 
 /* ------------------------------------------------------------- helpers */
 

@@ -8,8 +8,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "event.h"
-#include "queue.h"
+#include "pipeline/event.h"
+#include "output/queue.h"
 
 /* ------------------------------------------------------------- helpers */
 

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "record.h"
+#include "pipeline/record.h"
 
 /* ------------------------------------------------------------- helpers */
 

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rules.h"
+#include "input/netlink/rules.h"
 
 static struct ruleset rs;
 static char err[512];

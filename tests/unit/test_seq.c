@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "seq.h"
+#include "pipeline/seq.h"
 
 /* ------------------------------------------------------------- capture */
 

@@ -11,8 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "event.h"
-#include "spool.h"
+#include "pipeline/event.h"
+#include "output/spool.h"
 
 static char root[64], dir[256];
 

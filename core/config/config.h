@@ -1,0 +1,94 @@
+/* core/config/config.h -- the daemon's configuration (libconfig), checked strictly:
+ * every error names file, line and key, and unknown keys are errors. */
+#ifndef AS_CONFIG_H
+#define AS_CONFIG_H
+
+#include <libconfig.h>
+#include <stddef.h>
+
+#include "pipeline/filter.h"
+#include "output/queue.h"
+#include "output/spool.h"
+
+/* Per output: go-audit's shape, the enriched object, auditd's text lines. */
+enum format { FORMAT_GOAUDIT, FORMAT_ENRICHED, FORMAT_RAW, FORMAT_COUNT };
+enum input_mode { INPUT_UNICAST, INPUT_MULTICAST };
+enum exit_rules { EXIT_RULES_CLEAR, EXIT_RULES_KEEP };
+enum exit_enabled { EXIT_ENABLED_RESTORE, EXIT_ENABLED_KEEP, EXIT_ENABLED_DISABLE };
+
+/* canary = { ... }: a watched file read periodically; its event must come
+ * back through the pipeline within deadline_ms (core/input/netlink/canary.c). */
+struct canary_config {
+	int enabled;
+	const char *path;
+	unsigned interval_ms;
+	unsigned deadline_ms;
+};
+
+struct output_config {
+	const char *name;
+	const char *plugin;
+	enum format format;
+	size_t queue_size;
+	enum overflow overflow;
+	unsigned batch_max;
+	unsigned retry_base_ms, retry_max_ms;
+	struct filter_set filters;	/* this output's; after the global ones */
+	struct spool_config spool;	/* spool = { ... }; dir NULL: none */
+	config_setting_t *group;	/* the whole group; plugin keys are checked by the loader */
+};
+
+struct config {
+	config_t lc;
+	const char *path;
+	const char *plugin_dir;
+	const char *state_dir;
+	const char *node;		/* NULL: the hostname */
+	int log_level;
+
+	enum input_mode input_mode;
+	int enable_audit;		/* set AUDIT_STATUS_ENABLED=1 at start */
+	unsigned event_timeout_ms;
+	unsigned status_interval_ms;	/* AUDIT_GET poll */
+	int socket_rcvbuf;		/* socket_buffer.receive; 0: kernel default */
+	int load_rules;			/* input.load_rules: apply rules, rules_files */
+
+	/* Rules and kernel control (core/rules*.c, core/input/netlink/canary.c). */
+	config_setting_t *rules;	/* rules = ( "-a ...", ... ); NULL: none */
+	config_setting_t *rules_files;	/* rules_files = ( "FILE or DIR", ... ) */
+	enum exit_rules on_exit_rules;
+	enum exit_enabled on_exit_enabled;
+	struct canary_config canary;
+
+	int tracking_enabled;
+	int log_out_of_order;
+	unsigned max_out_of_order;	/* serial window */
+	unsigned missed_after_ms;
+
+	unsigned drain_time_ms;
+	unsigned stats_interval_s;	/* 0: only at exit */
+	const char *metrics_path;	/* metrics.path: Prometheus text file; NULL: none */
+	unsigned metrics_interval_s;	/* metrics.interval_s */
+	/* control_socket: unix socket for --stats (core/daemon/control_socket.c); "": none;
+	 * NULL: not set (the daemon uses CTL_SOCKET_DEFAULT, a replay none). */
+	const char *control_socket;
+
+	unsigned events_min, events_max;	/* events.min/max: record types kept */
+	struct filter_set filters;	/* global filters = ( ... ) */
+
+	struct output_config *outputs;
+	size_t noutputs;
+};
+
+/* Loads and checks path.  On error logs "FILE:LINE: KEY: reason" and returns
+ * -EINVAL (or -errno when the file cannot be read). */
+int config_load(struct config *c, const char *path);
+void config_free(struct config *c);
+
+/* For the loader: where a setting was written, for error messages. */
+const char *config_where(const config_setting_t *s, char *buf, size_t len);
+
+/* The keys of an output group that belong to the core, not the plugin. */
+int config_is_core_output_key(const char *name);
+
+#endif

@@ -1,0 +1,194 @@
+/* core/daemon/metrics.c -- render struct stats and every output's counters as
+ * Prometheus text exposition format (version 0.0.4), for the file and the
+ * control socket alike; replace the file atomically: readers
+ * (node_exporter) see the old file or the new one, never half of one. */
+#include "daemon/metrics.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/log.h"
+#include "pipeline/pipeline.h"
+
+static unsigned long long ld(const atomic_uint_least64_t *v)
+{
+	return (unsigned long long)atomic_load(v);
+}
+
+static void head(FILE *f, const char *name, const char *type, const char *help)
+{
+	fprintf(f, "# HELP auditstream_%s %s\n# TYPE auditstream_%s %s\n", name, help, name, type);
+}
+
+static void one(FILE *f, const char *name, const char *type, const char *help,
+		unsigned long long v)
+{
+	head(f, name, type, help);
+	fprintf(f, "auditstream_%s %llu\n", name, v);
+}
+
+/* A label value: backslash, double quote and newline escaped. */
+static void label(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\\' || *s == '"')
+			fputc('\\', f);
+		if (*s == '\n')
+			fputs("\\n", f);
+		else
+			fputc(*s, f);
+	}
+}
+
+enum { PER_OUT_ENQ, PER_OUT_WRITTEN, PER_OUT_DROPPED, PER_OUT_UNDELIVERED, PER_OUT_RETRIES,
+       PER_OUT_LOSS, PER_OUT_REJECTED, PER_OUT_DEPTH, PER_OUT_CAP, PER_OUT_DISABLED,
+       PER_OUT_SPOOLED, PER_OUT_SPOOL_DROPPED, PER_OUT_SPOOL_CORRUPT, PER_OUT_SPOOL_EVENTS,
+       PER_OUT_SPOOL_BYTES, PER_OUT_N };
+
+static const struct {
+	const char *name, *type, *help;
+} per_out[PER_OUT_N] = {
+	{ "output_enqueued_total", "counter", "Events put into the output's queue." },
+	{ "output_written_total", "counter", "Events the plugin wrote." },
+	{ "output_dropped_total", "counter", "Events dropped (queue overflow, disabled output, rejected by the peer)." },
+	{ "output_undelivered_total", "counter", "Events still queued when the drain time ran out." },
+	{ "output_retries_total", "counter", "Write attempts that returned RETRY." },
+	{ "output_loss_events_total", "counter", "In-band loss events put into this output's stream." },
+	{ "output_rejected_total", "counter", "Events the plugin gave up on (host->drop)." },
+	{ "output_queue_depth", "gauge", "Events queued now." },
+	{ "output_queue_capacity", "gauge", "The queue's size (queue.size)." },
+	{ "output_disabled", "gauge", "1 once the plugin returned FATAL." },
+	{ "output_spooled_total", "counter", "Events written to the output's spool (spool.dir)." },
+	{ "output_spool_dropped_total", "counter", "Events the spool could not take (full, or a write error)." },
+	{ "output_spool_corrupt_total", "counter", "Damaged stretches of the spool skipped (each held one or more events)." },
+	{ "output_spool_events", "gauge", "Events in the spool now." },
+	{ "output_spool_bytes", "gauge", "The spool's bytes on disk now." },
+};
+
+static unsigned long long out_value(struct output *o, int k)
+{
+	switch (k) {
+	case PER_OUT_ENQ: return ld(&o->enqueued);
+	case PER_OUT_WRITTEN: return ld(&o->written);
+	case PER_OUT_DROPPED: return (unsigned long long)output_dropped(o);
+	case PER_OUT_UNDELIVERED: return ld(&o->undelivered);
+	case PER_OUT_RETRIES: return ld(&o->retries);
+	case PER_OUT_LOSS: return ld(&o->loss_events);
+	case PER_OUT_REJECTED: return ld(&o->rejected);
+	case PER_OUT_DEPTH: return (unsigned long long)queue_depth(&o->q);
+	case PER_OUT_CAP: return (unsigned long long)o->cfg->queue_size;
+	case PER_OUT_SPOOLED: return ld(&o->spooled);
+	case PER_OUT_SPOOL_DROPPED: return ld(&o->spool_dropped);
+	case PER_OUT_SPOOL_CORRUPT: return ld(&o->spool_corrupt);
+	case PER_OUT_SPOOL_EVENTS: return ld(&o->spool_events);
+	case PER_OUT_SPOOL_BYTES: return ld(&o->spool_bytes);
+	default: return (unsigned long long)(atomic_load(&o->disabled) != 0);
+	}
+}
+
+static void out_labels(FILE *f, struct output *o)
+{
+	fputs("{output=\"", f);
+	label(f, o->cfg->name);
+	fputs("\",plugin=\"", f);
+	label(f, o->cfg->plugin);
+	fputc('"', f);
+}
+
+int metrics_render(FILE *f, struct pipeline *p)
+{
+	const struct stats *s = &p->stats;
+
+	head(f, "build_info", "gauge", "Always 1; the version and plugin ABI as labels.");
+	fprintf(f, "auditstream_build_info{version=\"%s\",abi=\"%d.%d\"} 1\n", PACKAGE_VERSION,
+		AUDITSTREAM_ABI_MAJOR, AUDITSTREAM_ABI_MINOR);
+	one(f, "records_received_total", "counter", "Audit records received.", ld(&s->records));
+	one(f, "events_total", "counter", "Events assembled.", ld(&s->events));
+	one(f, "bad_records_total", "counter", "Unparseable records skipped.", ld(&s->bad_records));
+	one(f, "filtered_events_total", "counter", "Events dropped by events.min/max or the global filters.", ld(&s->filtered));
+	one(f, "filtered_output_events_total", "counter", "Events an output's own filters kept from it.", ld(&s->filtered_output));
+	one(f, "enobufs_total", "counter", "Netlink socket overruns (ENOBUFS).", ld(&s->enobufs));
+	one(f, "kernel_lost_total", "counter", "Growth of the kernel's lost counter since start.", ld(&s->kernel_lost));
+	one(f, "missed_serials_total", "counter", "Serials that never arrived.", ld(&s->missed));
+	one(f, "out_of_order_total", "counter", "Serials that arrived out of order.", ld(&s->out_of_order));
+	one(f, "loss_events_total", "counter", "In-band loss events sent.", ld(&s->loss_events));
+	one(f, "kernel_lost", "gauge", "The kernel's own lost counter (last AUDIT_GET).", ld(&s->kernel_lost_total));
+	one(f, "kernel_backlog", "gauge", "The kernel's audit backlog (last AUDIT_GET).", ld(&s->kernel_backlog));
+	one(f, "kernel_backlog_limit", "gauge", "The kernel's backlog_limit.", ld(&s->kernel_backlog_limit));
+	one(f, "kernel_enabled", "gauge", "The kernel's enabled flag: 0, 1, or 2 (locked).", ld(&s->kernel_enabled));
+	one(f, "kernel_failure", "gauge", "The kernel's failure mode: 0 silent, 1 printk, 2 panic.", ld(&s->kernel_failure));
+	one(f, "canary_enabled", "gauge", "1 when the canary is configured.", (unsigned long long)(p->cfg->canary.enabled != 0));
+	one(f, "canary_sent_total", "counter", "Canary reads made.", ld(&s->canary_sent));
+	one(f, "canary_seen_total", "counter", "Canary events that came back in time.", ld(&s->canary_seen));
+	one(f, "canary_missed_total", "counter", "Canary events that did not come back in time.", ld(&s->canary_missed));
+	for (int k = 0; k < PER_OUT_N; k++) {
+		head(f, per_out[k].name, per_out[k].type, per_out[k].help);
+		for (unsigned i = 0; i < p->nouts; i++) {
+			fprintf(f, "auditstream_%s", per_out[k].name);
+			out_labels(f, &p->outs[i]);
+			fprintf(f, "} %llu\n", out_value(&p->outs[i], k));
+		}
+	}
+	head(f, "output_plugin_counter_total", "counter", "A plugin's own counters (host->count).");
+	for (unsigned i = 0; i < p->nouts; i++) {
+		struct output *o = &p->outs[i];
+		unsigned n = atomic_load(&o->ncounters);
+
+		for (unsigned c = 0; c < n && c < OUTPUT_MAX_COUNTERS; c++) {
+			fputs("auditstream_output_plugin_counter_total", f);
+			out_labels(f, o);
+			fputs(",counter=\"", f);
+			label(f, o->counter_name[c]);
+			fprintf(f, "\"} %llu\n", ld(&o->counter_val[c]));
+		}
+	}
+	return ferror(f) ? -EIO : 0;
+}
+
+int metrics_write(struct pipeline *p)
+{
+	const char *path = p->cfg->metrics_path;
+	char tmp[4096];
+	FILE *f = NULL;
+	int fd, rc = 0;
+
+	if (!path)
+		return 0;
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+		rc = -ENAMETOOLONG;
+	/* 0644: counters are no secret, and node_exporter runs as its own user.
+	 * The ".tmp" name is ignored by the textfile collector (*.prom only). */
+	else if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0 ||
+		 !(f = fdopen(fd, "w"))) {
+		rc = -errno;
+		if (fd >= 0)
+			close(fd);
+	} else {
+		rc = metrics_render(f, p);
+		if (fclose(f) != 0 && rc == 0)
+			rc = -errno;
+		if (rc == 0 && rename(tmp, path) < 0)
+			rc = -errno;
+		if (rc < 0)
+			unlink(tmp);
+	}
+	if (rc < 0 && !p->metrics.failing)
+		log_warn("metrics: cannot write %s: %s (retrying every metrics.interval_s)", path,
+			 strerror(-rc));
+	else if (rc == 0 && p->metrics.failing)
+		log_notice("metrics: %s written again", path);
+	p->metrics.failing = rc < 0;
+	return rc;
+}
+
+void metrics_tick(struct pipeline *p, uint64_t now_ms)
+{
+	if (!p->cfg->metrics_path || now_ms < p->metrics.next_ms)
+		return;
+	p->metrics.next_ms = now_ms + p->cfg->metrics_interval_s * 1000ull;
+	metrics_write(p);
+}

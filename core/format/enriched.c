@@ -1,0 +1,460 @@
+/* core/format/enriched.c -- the enriched format (see format_enriched.h).
+ *
+ * Rules, in the order they apply to a field name=value:
+ *   - SOCKADDR saddr: kept as hex, decoded beside it as "SADDR":{...}.
+ *   - msg='...' (USER_* records): kept as a string, its inner fields parsed
+ *     beside it as "MSG":{...} (bare words join the value before them).
+ *   - a0..a3, arch, capability masks, mode: always strings.
+ *   - quoted: the string; unquoted hex in a field auditd encodes: decoded.
+ *   - decimal integers: JSON numbers; anything else: the string.
+ * Interpretations: ARCH, SYSCALL, EXIT (errno name), ids (UID, AUID, GID,
+ * OUID, ... with names from a cached lookup; "unset" for -1), SES.
+ * EXECVE records (also when split over several) become {"argc":N,"ARGV":[]}
+ * with split arguments (aN_len, aN[0], aN[1], ...) joined; PROCTITLE
+ * becomes {"ARGV":[...]} split on NUL.  Bare words (AVC's "avc: denied {
+ * read } for") are kept: the record then also carries "raw", its text. */
+#include "format/enriched.h"
+
+#include <errno.h>
+#include <libaudit.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "format/enrich_fields.h"
+#include "format/enrich_names.h"
+#include "format/enrich_sockaddr.h"
+#include "format/json.h"
+
+/* One record object being written. */
+struct obj {
+	struct buf *b;
+	int type;
+	int machine;		/* from arch=, -1 until seen */
+	int first;
+	int bare;		/* saw words that are not name=value */
+	int inner;		/* inside MSG: no further nesting */
+};
+
+void enrich_init(struct enrich *x, struct uidmap *um, const char *node)
+{
+	memset(x, 0, sizeof(*x));
+	x->um = um;
+	x->node = node ? node : "";
+	x->time_sec = UINT64_MAX;
+}
+
+void enrich_free(struct enrich *x)
+{
+	buf_free(&x->tmp);
+	buf_free(&x->argv);
+	buf_free(&x->arg);
+}
+
+static void sep(struct obj *o)
+{
+	if (!o->first)
+		buf_addc(o->b, ',');
+	o->first = 0;
+}
+
+/* ,"NAME": with the name upper-cased; names here are known ASCII fields
+ * (from field_kind's table), and reserve_field() made room for them. */
+static void add_upper_key(struct obj *o, const char *name, size_t len)
+{
+	char *d = o->b->p + o->b->len;
+
+	if (len > 63)
+		len = 63;
+	*d++ = ',';
+	*d++ = '"';
+	for (size_t i = 0; i < len; i++)
+		*d++ = (name[i] >= 'a' && name[i] <= 'z') ? (char)(name[i] - 32) : name[i];
+	*d++ = '"';
+	*d++ = ':';
+	o->b->len = (size_t)(d - o->b->p);
+}
+
+static void add_interp_str(struct obj *o, const struct field *f, const char *s)
+{
+	if (!s)
+		return;
+	add_upper_key(o, f->name, f->nlen);
+	json_add_string(o->b, s, strlen(s));
+}
+
+static enum id_kind id_kind_of(unsigned k)
+{
+	return k & FK_UID ? ID_USER : k & FK_GID ? ID_GROUP : k & FK_SES ? ID_SESSION : ID_NONE;
+}
+
+/* k: the field's field_kind(). */
+static void interpret(struct enrich *x, struct obj *o, const struct field *f, unsigned k,
+		      int decimal)
+{
+	if ((k & FK_ARCH) && !f->quote && f->vlen <= 8 && is_hex(f->val, f->vlen)) {
+		o->machine = audit_elf_to_machine((unsigned)field_int(f->val, f->vlen, 16));
+		add_interp_str(o, f, o->machine >= 0 ? audit_machine_to_name(o->machine) : NULL);
+		return;
+	}
+	if (!decimal)
+		return;
+	if ((k & FK_SYSCALL) && o->machine >= 0) {
+		add_interp_str(o, f, audit_syscall_to_name((int)field_int(f->val, f->vlen, 10), o->machine));
+	} else if ((k & FK_EXIT) && f->val[0] == '-') {
+		int64_t e = field_int(f->val, f->vlen, 10);
+		if (e > -4096)
+			add_interp_str(o, f, audit_errno_to_name((int)-e));
+	} else if (k & (FK_UID | FK_GID | FK_SES)) {
+		size_t mark = o->b->len;
+		add_upper_key(o, f->name, f->nlen);
+		if (id_name_json(o->b, x->um, id_kind_of(k), field_int(f->val, f->vlen, 10), x->now_sec) < 0)
+			o->b->len = mark;
+	}
+}
+
+static void emit_fields(struct enrich *x, struct obj *o, const char *s, size_t n);
+
+/* The value of one field, and what stands beside it. */
+/* A string value: decoded first if auditd hex-encoded it, else escaped
+ * straight from the record (no copy through x->tmp). */
+static void emit_string(struct enrich *x, struct obj *o, const struct field *f, unsigned k)
+{
+	x->tmp.len = 0;
+	if (!f->quote && (k & FK_ENCODED) && hex_decode_if(&x->tmp, f->val, f->vlen) > 0)
+		json_add_string(o->b, x->tmp.p, x->tmp.len);
+	else
+		json_add_string(o->b, f->val, f->vlen);
+}
+
+/* The value of one field (k: its field_kind()), and what stands beside it. */
+static void emit_value(struct enrich *x, struct obj *o, const struct field *f, unsigned k)
+{
+	int decimal = 0;
+
+	x->tmp.len = 0;
+	if (o->type == AUDIT_SOCKADDR && (k & FK_SADDR) && !f->quote &&
+	    hex_decode_if(&x->tmp, f->val, f->vlen) > 0) {
+		json_add_string(o->b, f->val, f->vlen);
+		buf_adds(o->b, ",\"SADDR\":");
+		sockaddr_json(o->b, (const unsigned char *)x->tmp.p, x->tmp.len);
+		return;
+	}
+	if ((k & FK_MSG) && f->quote == '\'' && !o->inner) {
+		struct obj in = { o->b, o->type, -1, 1, 0, 1 };
+		json_add_string(o->b, f->val, f->vlen);
+		buf_adds(o->b, ",\"MSG\":{");
+		emit_fields(x, &in, f->val, f->vlen);
+		buf_addc(o->b, '}');
+		return;
+	}
+	if (!f->quote && !(k & FK_STRING) && is_decimal(f->val, f->vlen)) {
+		buf_add(o->b, f->val, f->vlen);
+		decimal = 1;
+	} else {
+		emit_string(x, o, f, k);
+	}
+	interpret(x, o, f, k, decimal);
+}
+
+/* PROCTITLE's proctitle: the argv array, split on NUL. */
+static void emit_proctitle(struct enrich *x, struct obj *o, const struct field *f)
+{
+	size_t start = 0;
+
+	field_string(f, &x->tmp);
+	sep(o);
+	buf_adds(o->b, "\"ARGV\":[");
+	for (size_t i = 0; i <= x->tmp.len; i++) {
+		if (i < x->tmp.len && x->tmp.p[i] != '\0')
+			continue;
+		if (i == x->tmp.len && i == start && i)
+			break;		/* a trailing NUL ends the last argument */
+		if (start)
+			buf_addc(o->b, ',');
+		json_add_string(o->b, x->tmp.p + start, i - start);
+		start = i + 1;
+	}
+	buf_addc(o->b, ']');
+}
+
+/* "name": -- copied when field_next saw nothing to escape in it (half of
+ * json_add_string's calls were for names); reserve_field() made room. */
+static void add_key(struct buf *b, const struct field *f)
+{
+	if (!f->plain_name) {
+		json_add_string(b, f->name, f->nlen);
+		buf_addc(b, ':');
+		return;
+	}
+	b->p[b->len] = '"';
+	memcpy(b->p + b->len + 1, f->name, f->nlen);
+	b->len += f->nlen + 1;
+	b->p[b->len++] = '"';
+	b->p[b->len++] = ':';
+}
+
+static int reserve_field(struct buf *b, const struct field *f)
+{
+	return buf_room(b, (f->nlen + f->vlen) * 6 + 1024);
+}
+
+static void emit_fields(struct enrich *x, struct obj *o, const char *s, size_t n)
+{
+	struct field f;
+	size_t pos = 0;
+
+	while (o->inner ? field_next_joined(s, n, &pos, &f) : field_next(s, n, &pos, &f)) {
+		unsigned k;
+
+		if (!f.name) {
+			o->bare = 1;
+			continue;
+		}
+		if (reserve_field(o->b, &f) < 0)
+			return;
+		k = field_kind(f.name, f.nlen);
+		if (o->type == AUDIT_PROCTITLE && (k & FK_PROCTITLE) && !o->inner) {
+			emit_proctitle(x, o, &f);
+			continue;
+		}
+		sep(o);
+		add_key(o->b, &f);
+		emit_value(x, o, &f, k);
+	}
+}
+
+static void emit_record(struct enrich *x, struct buf *b, const struct asm_event *ev, unsigned i)
+{
+	const struct asm_record *r = &ev->recs[i];
+	struct obj o = { b, r->type, -1, 1, 0, 0 };
+
+	buf_addc(b, '{');
+	emit_fields(x, &o, ev->text + r->off, r->len);
+	if (o.bare && buf_reserve(b, r->len * 6 + 16) == 0) {
+		sep(&o);
+		buf_adds(b, "\"raw\":");
+		json_add_string(b, ev->text + r->off, r->len);
+	}
+	buf_addc(b, '}');
+}
+
+/* ------------------------------------------------------------- EXECVE */
+
+enum arg_kind { ARG_NONE, ARG_WHOLE, ARG_LEN, ARG_PIECE };
+
+/* a7 / a7_len / a7[3]; *idx gets 7. */
+static enum arg_kind arg_kind(const struct field *f, unsigned long *idx)
+{
+	size_t i = 1;
+
+	if (f->nlen < 2 || f->name[0] != 'a' || f->name[1] < '0' || f->name[1] > '9')
+		return ARG_NONE;
+	*idx = 0;
+	while (i < f->nlen && f->name[i] >= '0' && f->name[i] <= '9' && i < 10)
+		*idx = *idx * 10 + (unsigned long)(f->name[i++] - '0');
+	if (i == f->nlen)
+		return ARG_WHOLE;
+	if (f->nlen - i == 4 && memcmp(f->name + i, "_len", 4) == 0)
+		return ARG_LEN;
+	if (f->name[i] == '[' && f->name[f->nlen - 1] == ']')
+		return ARG_PIECE;
+	return ARG_NONE;
+}
+
+struct argv_state {
+	unsigned nargs;
+	int split;		/* a split argument is being joined in x->arg */
+	unsigned long split_idx;
+};
+
+static void argv_add(struct enrich *x, struct argv_state *a, const char *s, size_t n)
+{
+	if (a->nargs++)
+		buf_addc(&x->argv, ',');
+	json_add_string(&x->argv, s, n);
+}
+
+static void argv_flush_split(struct enrich *x, struct argv_state *a)
+{
+	if (!a->split)
+		return;
+	a->split = 0;
+	argv_add(x, a, x->arg.p, x->arg.len);
+}
+
+/* Decodes a value the way EXECVE writes args: quoted text, or hex. */
+static void arg_value(const struct field *f, struct buf *out)
+{
+	if (f->quote || hex_decode_if(out, f->val, f->vlen) <= 0)
+		buf_add(out, f->val, f->vlen);
+}
+
+static int execve_field(struct enrich *x, struct argv_state *a, const struct field *f)
+{
+	unsigned long idx = 0;
+	enum arg_kind k = arg_kind(f, &idx);
+
+	if (k == ARG_PIECE && !(a->split && a->split_idx == idx)) {
+		argv_flush_split(x, a);
+		k = ARG_LEN;	/* a piece without its _len: start joining here */
+	}
+	if (k != ARG_PIECE)
+		argv_flush_split(x, a);
+	if (buf_room(&x->argv, f->vlen * 6 + 8) < 0)
+		return -1;
+	switch (k) {
+	case ARG_WHOLE:
+		x->tmp.len = 0;
+		arg_value(f, &x->tmp);
+		argv_add(x, a, x->tmp.p, x->tmp.len);
+		return 1;
+	case ARG_LEN:
+		a->split = 1;
+		a->split_idx = idx;
+		x->arg.len = 0;
+		if (f->name[f->nlen - 1] == ']')
+			arg_value(f, &x->arg);
+		return 1;
+	case ARG_PIECE:
+		arg_value(f, &x->arg);
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static void emit_execve(struct enrich *x, struct buf *b, const struct asm_event *ev, unsigned first)
+{
+	struct obj o = { b, AUDIT_EXECVE, -1, 1, 0, 0 };
+	struct argv_state a = { 0, 0, 0 };
+	struct field f;
+
+	x->argv.len = 0;
+	buf_addc(b, '{');
+	for (unsigned i = first; i < ev->nrec; i++) {
+		const char *s = ev->text + ev->recs[i].off;
+		size_t n = ev->recs[i].len, pos = 0;
+
+		if (ev->recs[i].type != AUDIT_EXECVE)
+			continue;
+		while (field_next(s, n, &pos, &f)) {
+			if (!f.name) {
+				o.bare = 1;
+				continue;
+			}
+			if (execve_field(x, &a, &f) != 0 || reserve_field(b, &f) < 0)
+				continue;
+			sep(&o);
+			add_key(b, &f);
+			emit_value(x, &o, &f, field_kind(f.name, f.nlen));
+		}
+	}
+	argv_flush_split(x, &a);
+	if (buf_reserve(b, x->argv.len + 16) == 0) {
+		sep(&o);
+		buf_adds(b, "\"ARGV\":[");
+		buf_add(b, x->argv.p, x->argv.len);
+		buf_addc(b, ']');
+	}
+	buf_addc(b, '}');
+}
+
+/* ------------------------------------------------------------- the event */
+
+void enrich_add_time(struct enrich *x, struct buf *b, uint64_t sec, unsigned ms)
+{
+	char t[5] = { '.', 0, 0, 0, 'Z' };
+
+	ms %= 1000;
+	if (sec != x->time_sec) {
+		time_t tt = (time_t)sec;
+		struct tm tm;
+		if (!gmtime_r(&tt, &tm) ||
+		    !strftime(x->time_txt, sizeof(x->time_txt), "%Y-%m-%dT%H:%M:%S", &tm))
+			strcpy(x->time_txt, "1970-01-01T00:00:00");
+		x->time_sec = sec;
+	}
+	buf_add(b, x->time_txt, strlen(x->time_txt));
+	t[1] = (char)('0' + ms / 100);	/* not snprintf: it showed in the profile */
+	t[2] = (char)('0' + ms / 10 % 10);
+	t[3] = (char)('0' + ms % 10);
+	buf_add(b, t, sizeof(t));
+}
+
+static int seen_before(const struct asm_event *ev, unsigned i)
+{
+	for (unsigned j = 0; j < i; j++)
+		if (ev->recs[j].type == ev->recs[i].type)
+			return 1;
+	return 0;
+}
+
+static unsigned count_type(const struct asm_event *ev, unsigned from)
+{
+	unsigned n = 0;
+
+	for (unsigned j = from; j < ev->nrec; j++)
+		n += ev->recs[j].type == ev->recs[from].type;
+	return n;
+}
+
+static void emit_type(struct enrich *x, struct buf *b, const struct asm_event *ev, unsigned i)
+{
+	int type = ev->recs[i].type;
+	unsigned n = count_type(ev, i);
+	char tmp[24];
+	const char *name = msg_type_name(type, tmp);
+
+	buf_addc(b, ',');
+	json_add_string(b, name, strlen(name));
+	buf_addc(b, ':');
+	if (type == AUDIT_EXECVE) {
+		emit_execve(x, b, ev, i);
+		return;
+	}
+	if (n > 1)
+		buf_addc(b, '[');
+	for (unsigned j = i, k = 0; j < ev->nrec; j++) {
+		if (ev->recs[j].type != type)
+			continue;
+		if (k++)
+			buf_addc(b, ',');
+		emit_record(x, b, ev, j);
+	}
+	if (n > 1)
+		buf_addc(b, ']');
+}
+
+void enrich_add_head(struct enrich *x, struct buf *b, const struct asm_event *ev, size_t node_len)
+{
+	buf_adds(b, "{\"serial\":");
+	buf_add_u64(b, ev->serial);
+	buf_adds(b, ",\"time\":\"");
+	enrich_add_time(x, b, ev->sec, ev->ms);
+	buf_adds(b, "\",\"node\":");
+	json_add_string(b, x->node, node_len);
+}
+
+int format_enriched(struct buf *b, const struct asm_event *ev, struct enrich *x, uint64_t now_sec)
+{
+	size_t start = b->len, node_len = strlen(x->node);
+
+	x->now_sec = now_sec;
+	if (buf_reserve(b, node_len * 6 + 128) < 0)
+		return -ENOMEM;
+	enrich_add_head(x, b, ev, node_len);
+	for (unsigned i = 0; i < ev->nrec; i++) {
+		if (buf_room(b, 64) < 0)
+			break;
+		if (!seen_before(ev, i))
+			emit_type(x, b, ev, i);
+	}
+	/* Every write above reserved first; a failed reserve leaves b short. */
+	if (buf_reserve(b, 2) < 0 || b->cap - b->len < 2) {
+		b->len = start;
+		return -ENOMEM;
+	}
+	buf_addc(b, '}');
+	return 0;
+}

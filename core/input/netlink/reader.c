@@ -1,0 +1,245 @@
+/* core/input/netlink/reader.c -- the reader thread's loop, as the audit daemon
+ * (unicast) or beside it (multicast group AUDIT_NLGRP_READLOG).
+ *
+ * One thread, one poll(): records, the AUDIT_GET answers of the status poll,
+ * signals, and a 100 ms tick that drives event timeouts, gap checks and the
+ * canary.  Taking and giving back the kernel's state is control.c's job. */
+#include "input/netlink/reader.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "input/netlink/audit_state.h"
+#include "util/log.h"
+#include "input/netlink/socket.h"
+#include "daemon/notify.h"
+#include "input/netlink/restart_gap.h"
+#include "daemon/signals.h"
+
+#define TICK_MS 100
+#define RECV_BURST 4096	/* records per wake-up before ticking again */
+
+struct reader {
+	struct pipeline *p;
+	struct nl nl;
+	struct control ctl;
+	int have_lost;
+	uint32_t last_lost;
+	uint64_t next_status_ms;
+	uint64_t next_stats_ms;
+	uint64_t enobufs_unreported;
+	struct restart_gap gap;
+};
+
+static void on_status(struct reader *r, const struct audit_status *st)
+{
+	atomic_store(&r->p->stats.kernel_backlog, st->backlog);
+	atomic_store(&r->p->stats.kernel_backlog_limit, st->backlog_limit);
+	atomic_store(&r->p->stats.kernel_enabled, st->enabled);
+	atomic_store(&r->p->stats.kernel_failure, st->failure);
+	atomic_store(&r->p->stats.kernel_lost_total, st->lost);
+	if (r->have_lost && st->lost != r->last_lost) {
+		uint32_t delta = st->lost - r->last_lost;	/* wraps like the kernel's */
+		struct loss l = { "kernel_lost", delta, 0, 0, NULL };
+		atomic_fetch_add(&r->p->stats.kernel_lost, delta);
+		pipeline_loss(r->p, &l);
+	} else if (!r->have_lost && st->lost) {
+		log_notice("the kernel had already lost %u records before start", st->lost);
+	}
+	r->have_lost = 1;
+	r->last_lost = st->lost;
+}
+
+/* Every message from the kernel lands here. */
+static void on_msg(void *arg, int type, const char *payload, size_t len)
+{
+	struct reader *r = arg;
+	struct record rec;
+
+	if (type == AUDIT_GET) {
+		struct audit_status st;
+		memset(&st, 0, sizeof(st));
+		memcpy(&st, payload, len < sizeof(st) ? len : sizeof(st));
+		on_status(r, &st);
+		return;
+	}
+	if (!record_type_is_record(type))
+		return;	/* control traffic, or the kernel testing that we are alive */
+	if (record_parse_payload(type, payload, len, &rec) < 0) {
+		if (atomic_fetch_add(&r->p->stats.bad_records, 1) < 10)
+			log_warn("netlink: record of type %d without an audit(...) header skipped: %.*s",
+				 type, (int)(len > 120 ? 120 : len), payload);
+		return;
+	}
+	restart_gap_seen(&r->gap, r->p, rec.serial);
+	pipeline_record(r->p, &rec, now_monotonic_ms());
+}
+
+static void report_enobufs(struct reader *r)
+{
+	struct loss l = { "enobufs", r->enobufs_unreported, 0, 0, NULL };
+
+	if (!r->enobufs_unreported)
+		return;
+	pipeline_loss(r->p, &l);
+	r->enobufs_unreported = 0;
+}
+
+/* One wake-up's events reach the workers as batches (see queue_hold). */
+static void hold_outputs(struct pipeline *p, int hold)
+{
+	for (unsigned i = 0; i < p->nouts; i++)
+		(hold ? queue_hold : queue_release)(&p->outs[i].q);
+}
+
+static int drain(struct reader *r, int limit);
+
+/* Reads what the socket holds, up to a burst. */
+static int drain_socket(struct reader *r, int limit)
+{
+	int rc;
+
+	hold_outputs(r->p, 1);
+	rc = drain(r, limit);
+	hold_outputs(r->p, 0);
+	return rc;
+}
+
+static int drain(struct reader *r, int limit)
+{
+	/* A batch already received is always handed out whole: control
+	 * requests read the socket directly and must not overtake it. */
+	for (int i = 0; i < limit || nl_rx_pending(&r->nl); i++) {
+		const char *payload;
+		int type;
+		long len = nl_recv_many(&r->nl, &type, &payload);
+
+		if (len == -EAGAIN)
+			return 0;
+		if (len == -ENOBUFS) {
+			/* The kernel dropped messages for us; the lost counter says how
+			 * many, this says it happened.  Keep reading. */
+			atomic_fetch_add(&r->p->stats.enobufs, 1);
+			r->enobufs_unreported++;
+			continue;
+		}
+		if (len < 0) {
+			log_err("netlink: receive failed: %s", strerror((int)-len));
+			return (int)len;
+		}
+		on_msg(r, type, payload, (size_t)len);
+	}
+	return 0;
+}
+
+static void tick_canary(struct reader *r, uint64_t now)
+{
+	struct loss l = { "canary_missed", 1, 0, 0, NULL };
+	uint64_t sent, seen, missed;
+
+	if (!r->ctl.canary)
+		return;
+	if (canary_tick(r->ctl.canary, now))
+		pipeline_loss(r->p, &l);
+	canary_counts(r->ctl.canary, &sent, &seen, &missed);
+	atomic_store(&r->p->stats.canary_sent, sent);
+	atomic_store(&r->p->stats.canary_seen, seen);
+	atomic_store(&r->p->stats.canary_missed, missed);
+}
+
+static void tick(struct reader *r, uint64_t now)
+{
+	pipeline_tick(r->p, now);
+	report_enobufs(r);
+	tick_canary(r, now);
+	restart_gap_tick(&r->gap, now);
+	if (now >= r->next_status_ms) {
+		nl_request(&r->nl, AUDIT_GET, NULL, 0, 0, NULL, NULL);
+		r->next_status_ms = now + r->p->cfg->status_interval_ms;
+	}
+	if (r->p->cfg->stats_interval_s && now >= r->next_stats_ms) {
+		if (r->next_stats_ms)
+			stats_log(&r->p->stats, r->p->outs, r->p->nouts);
+		r->next_stats_ms = now + r->p->cfg->stats_interval_s * 1000ull;
+	}
+}
+
+/* Hands the audit state back, then takes in what was still on its way. */
+static void stop(struct reader *r)
+{
+	control_stop(&r->ctl, &r->nl, on_msg, r);
+	drain_socket(r, 1 << 20);
+	report_enobufs(r);
+	restart_gap_save(&r->gap);
+}
+
+static int start(struct reader *r)
+{
+	int multicast = r->p->cfg->input_mode == INPUT_MULTICAST, rc;
+
+	if ((rc = nl_open(&r->nl, r->p->cfg->socket_rcvbuf, multicast ? 1u << (AUDIT_NLGRP_READLOG - 1) : 0)) < 0) {
+		log_err("cannot open the audit netlink socket%s: %s%s",
+			multicast ? " in the multicast group" : "", strerror(-rc),
+			rc == -EPROTONOSUPPORT ? " (kernel without audit support)" :
+			rc == -EPERM && multicast ? " (multicast needs CAP_AUDIT_READ)" : "");
+		return rc;
+	}
+	restart_gap_open(&r->gap, r->p->cfg->state_dir);	/* before the first record */
+	if ((rc = control_start(&r->ctl, &r->nl, on_msg, r)) < 0)
+		return rc;
+	if (r->ctl.canary) {
+		r->p->observe = canary_observe;
+		r->p->observe_arg = r->ctl.canary;
+	}
+	return 0;
+}
+
+int input_netlink_run(struct pipeline *p, int sigfd)
+{
+	struct reader r;
+	int rc, stopping = 0;
+	uint64_t now, next_tick = 0;
+
+	memset(&r, 0, sizeof(r));
+	r.p = p;
+	r.nl.fd = -1;
+	if ((rc = control_prepare(&r.ctl, p->cfg)) < 0 || (rc = start(&r)) < 0) {
+		nl_close(&r.nl);
+		control_free(&r.ctl);
+		return rc;
+	}
+	r.next_status_ms = now_monotonic_ms() + p->cfg->status_interval_ms;
+	/* The socket is open and registered, the outputs were started before
+	 * the pipeline: from here on records are read and delivered. */
+	notify_send("READY=1");
+	while (!stopping) {
+		struct pollfd fds[2] = { { .fd = r.nl.fd, .events = POLLIN }, { .fd = sigfd, .events = POLLIN } };
+
+		if (poll(fds, 2, TICK_MS) < 0 && errno != EINTR) {
+			rc = -errno;
+			break;
+		}
+		if (fds[0].revents && (rc = drain_socket(&r, RECV_BURST)) < 0)
+			break;
+		if (fds[1].revents)
+			stopping = signals_handle(sigfd, p->outs, p->nouts, &p->stats) == SIGNALS_STOP;
+		/* Under load poll() wakes for a message or two at a time: timers
+		 * need no more than TICK_MS granularity, not one check per event. */
+		now = now_monotonic_ms();
+		if (now >= next_tick) {
+			tick(&r, now);
+			next_tick = now + TICK_MS;
+		}
+	}
+	notify_send("STOPPING=1");
+	stop(&r);
+	nl_close(&r.nl);
+	p->observe = NULL;
+	control_free(&r.ctl);
+	return stopping ? 0 : rc;
+}

@@ -1,0 +1,120 @@
+/* core/output/host.c -- the host table: what the core offers plugins. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "util/log.h"
+#include "output/output.h"
+
+static void host_log(struct auditstream_ctx *ctx, int level, const char *fmt, ...)
+{
+	char prefix[128];
+	va_list ap;
+
+	snprintf(prefix, sizeof(prefix), "output %s", ctx->out->cfg->name);
+	va_start(ap, fmt);
+	log_vmsg(level, prefix, fmt, ap);
+	va_end(ap);
+}
+
+static const char *host_node(struct auditstream_ctx *ctx)
+{
+	return ctx->out->node;
+}
+
+static const char *host_output_name(struct auditstream_ctx *ctx)
+{
+	return ctx->out->cfg->name;
+}
+
+static const char *host_opt_string(struct auditstream_ctx *ctx, const char *name)
+{
+	const struct opt_value *v = options_get(&ctx->out->opts, name, AUDITSTREAM_OPT_STRING);
+	return v ? v->str : NULL;
+}
+
+static int64_t host_opt_int(struct auditstream_ctx *ctx, const char *name)
+{
+	const struct opt_value *v = options_get(&ctx->out->opts, name, AUDITSTREAM_OPT_INT);
+	return v ? v->i : 0;
+}
+
+static int host_opt_bool(struct auditstream_ctx *ctx, const char *name)
+{
+	const struct opt_value *v = options_get(&ctx->out->opts, name, AUDITSTREAM_OPT_BOOL);
+	return v ? v->b : 0;
+}
+
+static const char *scalar_text(const config_setting_t *s, char *buf, size_t len)
+{
+	switch (config_setting_type(s)) {
+	case CONFIG_TYPE_STRING: return config_setting_get_string(s);
+	case CONFIG_TYPE_BOOL: return config_setting_get_bool(s) ? "true" : "false";
+	case CONFIG_TYPE_FLOAT: snprintf(buf, len, "%g", config_setting_get_float(s)); return buf;
+	default: snprintf(buf, len, "%lld", config_setting_get_int64(s)); return buf;
+	}
+}
+
+static int host_opt_foreach(struct auditstream_ctx *ctx, const char *group,
+			    int (*fn)(const char *key, const char *value, void *arg), void *arg)
+{
+	const struct opt_value *v = options_get(&ctx->out->opts, group, AUDITSTREAM_OPT_PASSTHROUGH);
+	char num[64];
+	int rc;
+
+	if (!v || !v->group)
+		return 0;
+	for (int i = 0; i < config_setting_length(v->group); i++) {
+		const config_setting_t *s = config_setting_get_elem(v->group, (unsigned)i);
+		if ((rc = fn(config_setting_name(s), scalar_text(s, num, sizeof(num)), arg)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+static void host_count(struct auditstream_ctx *ctx, const char *counter, uint64_t delta)
+{
+	struct output *o = ctx->out;
+	unsigned n = atomic_load(&o->ncounters);
+
+	for (unsigned i = 0; i < n; i++)
+		if (strcmp(o->counter_name[i], counter) == 0) {
+			atomic_fetch_add(&o->counter_val[i], delta);
+			return;
+		}
+	if (n == OUTPUT_MAX_COUNTERS || strlen(counter) >= sizeof(o->counter_name[0]))
+		return;
+	/* Only the output's own thread adds names; readers see n after the name. */
+	strcpy(o->counter_name[n], counter);
+	atomic_store(&o->counter_val[n], delta);
+	atomic_store(&o->ncounters, n + 1);
+}
+
+static void host_drop(struct auditstream_ctx *ctx, uint64_t n, const char *reason)
+{
+	struct output *o = ctx->out;
+
+	if (n == 0)
+		return;
+	atomic_fetch_add(&o->rejected, n);
+	log_warn("output %s: %llu events dropped by the plugin: %s", o->cfg->name,
+		 (unsigned long long)n, reason ? reason : "?");
+	/* Called from the output's own thread, inside write(). */
+	o->rejected_unreported += n;
+	snprintf(o->rejected_reason, sizeof(o->rejected_reason), "%s", reason ? reason : "dropped");
+}
+
+const struct auditstream_host output_host = {
+	.struct_size = sizeof(struct auditstream_host),
+	.abi_major = AUDITSTREAM_ABI_MAJOR,
+	.abi_minor = AUDITSTREAM_ABI_MINOR,
+	.log = host_log,
+	.node = host_node,
+	.output_name = host_output_name,
+	.opt_string = host_opt_string,
+	.opt_int = host_opt_int,
+	.opt_bool = host_opt_bool,
+	.opt_foreach = host_opt_foreach,
+	.count = host_count,
+	.drop = host_drop,
+};

@@ -1,0 +1,165 @@
+/* core/output/options.c -- validate an output's plugin keys against the plugin's table. */
+#include "output/options.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/config.h"
+#include "util/log.h"
+
+static const char *opt_type_name(int t)
+{
+	switch (t) {
+	case AUDITSTREAM_OPT_STRING: return "a string";
+	case AUDITSTREAM_OPT_INT: return "an integer";
+	case AUDITSTREAM_OPT_BOOL: return "true or false";
+	case AUDITSTREAM_OPT_PASSTHROUGH: return "a group of settings { key = value; ... }";
+	default: return "?";
+	}
+}
+
+static const struct auditstream_option *find_def(const struct auditstream_plugin *p, const char *name)
+{
+	for (const struct auditstream_option *d = p->options; d && d->name; d++)
+		if (strcmp(d->name, name) == 0)
+			return d;
+	return NULL;
+}
+
+static int type_matches(int opt_type, const config_setting_t *s)
+{
+	int t = config_setting_type(s);
+
+	switch (opt_type) {
+	case AUDITSTREAM_OPT_STRING: return t == CONFIG_TYPE_STRING;
+	case AUDITSTREAM_OPT_INT: return t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64;
+	case AUDITSTREAM_OPT_BOOL: return t == CONFIG_TYPE_BOOL;
+	case AUDITSTREAM_OPT_PASSTHROUGH:
+		if (t != CONFIG_TYPE_GROUP)
+			return 0;
+		for (int i = 0; i < config_setting_length(s); i++)
+			if (!config_setting_is_scalar(config_setting_get_elem(s, (unsigned)i)))
+				return 0;
+		return 1;
+	default: return 0;
+	}
+}
+
+/* Unknown and mistyped keys in the group. */
+static int check_keys(const struct auditstream_plugin *p, const config_setting_t *group,
+		      const char *path)
+{
+	char where[512];
+	int rc = 0;
+
+	for (int i = 0; i < config_setting_length(group); i++) {
+		const config_setting_t *s = config_setting_get_elem(group, (unsigned)i);
+		const char *name = config_setting_name(s);
+		const struct auditstream_option *d;
+
+		if (config_is_core_output_key(name))
+			continue;
+		config_where(s, where, sizeof(where));
+		if (!(d = find_def(p, name))) {
+			log_err("%s: unknown key for plugin \"%s\" (%s)", where, p->name, path);
+			rc = -EINVAL;
+		} else if (!type_matches((int)d->type, s)) {
+			log_err("%s: must be %s (plugin \"%s\": %s)", where,
+				opt_type_name((int)d->type), p->name, d->help ? d->help : d->name);
+			rc = -EINVAL;
+		}
+	}
+	return rc;
+}
+
+static int apply_default(struct opt_value *v, const char *where, const char *plugin)
+{
+	const char *def = v->def->default_value;
+	char *end;
+
+	switch (v->def->type) {
+	case AUDITSTREAM_OPT_STRING:
+		v->str = def;
+		return 0;
+	case AUDITSTREAM_OPT_INT:
+		if (!def)
+			return 0;
+		v->i = strtoll(def, &end, 0);
+		break;
+	case AUDITSTREAM_OPT_BOOL:
+		v->b = def && strcmp(def, "true") == 0;
+		end = (char *)"";
+		if (def && strcmp(def, "true") != 0 && strcmp(def, "false") != 0)
+			end = (char *)def;
+		break;
+	default:
+		return 0;
+	}
+	if (*end) {
+		log_err("%s: plugin \"%s\" declares a bad default \"%s\" for option \"%s\"",
+			where, plugin, def, v->def->name);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void take_value(struct opt_value *v, const config_setting_t *s)
+{
+	switch (v->def->type) {
+	case AUDITSTREAM_OPT_STRING: v->str = config_setting_get_string(s); break;
+	case AUDITSTREAM_OPT_INT: v->i = config_setting_get_int64(s); break;
+	case AUDITSTREAM_OPT_BOOL: v->b = config_setting_get_bool(s); break;
+	case AUDITSTREAM_OPT_PASSTHROUGH: v->group = s; break;
+	default: break;
+	}
+}
+
+int options_bind(struct options *o, const struct auditstream_plugin *p,
+		 const config_setting_t *group, const char *plugin_path)
+{
+	char where[512];
+	size_t n = 0;
+	int rc;
+
+	memset(o, 0, sizeof(*o));
+	config_where(group, where, sizeof(where));
+	rc = check_keys(p, group, plugin_path);
+	for (const struct auditstream_option *d = p->options; d && d->name; d++)
+		n++;
+	if (n && !(o->v = calloc(n, sizeof(*o->v))))
+		return -ENOMEM;
+	o->n = n;
+	for (size_t i = 0; i < n; i++) {
+		struct opt_value *v = &o->v[i];
+		const config_setting_t *s;
+
+		v->def = &p->options[i];
+		s = config_setting_get_member(group, v->def->name);
+		if (s && type_matches((int)v->def->type, s)) {
+			take_value(v, s);
+		} else if (!s && v->def->required) {
+			log_err("%s: missing option \"%s\" required by plugin \"%s\": %s", where,
+				v->def->name, p->name, v->def->help ? v->def->help : "");
+			rc = -EINVAL;
+		} else if (!s && apply_default(v, where, p->name) < 0) {
+			rc = -EINVAL;
+		}
+	}
+	return rc;
+}
+
+void options_free(struct options *o)
+{
+	free(o->v);
+	o->v = NULL;
+	o->n = 0;
+}
+
+const struct opt_value *options_get(const struct options *o, const char *name, int type)
+{
+	for (size_t i = 0; i < o->n; i++)
+		if (strcmp(o->v[i].def->name, name) == 0)
+			return (int)o->v[i].def->type == type ? &o->v[i] : NULL;
+	return NULL;
+}

@@ -1,0 +1,272 @@
+/* core/output/queue.c -- a mutex-protected ring.  Condition variables are signalled
+ * only when the other side waits, and a waiting consumer is signalled once,
+ * not once per push until it runs (with both threads on one core that was a
+ * futex call and often a context switch per event), so a busy pipeline
+ * makes few futex calls. */
+#include "output/queue.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <time.h>
+
+int queue_init(struct queue *q, size_t cap, enum overflow overflow)
+{
+	q->ring = calloc(cap, sizeof(*q->ring));
+	if (!q->ring)
+		return -ENOMEM;
+	q->cap = cap;
+	q->head = q->count = 0;
+	q->overflow = overflow;
+	q->closed = q->kicked = q->consumer_waiting = q->producer_waiting = q->held = 0;
+	q->in_flight = 0;
+	q->give_up = NULL;
+	q->dropped = q->dropped_unreported = q->first_dropped_serial = 0;
+	pthread_mutex_init(&q->mu, NULL);
+	pthread_cond_init(&q->not_empty, NULL);
+	pthread_cond_init(&q->not_full, NULL);
+	return 0;
+}
+
+void queue_destroy(struct queue *q)
+{
+	while (q->count) {
+		event_unref(q->ring[q->head]);
+		q->head = (q->head + 1) % q->cap;
+		q->count--;
+	}
+	free(q->ring);
+	q->ring = NULL;
+	pthread_mutex_destroy(&q->mu);
+	pthread_cond_destroy(&q->not_empty);
+	pthread_cond_destroy(&q->not_full);
+}
+
+/* Under q->mu. */
+static void wake_consumer(struct queue *q)
+{
+	q->consumer_waiting = 0;	/* one signal per wait is enough */
+	pthread_cond_signal(&q->not_empty);
+}
+
+static void count_drop(struct queue *q, const struct event *e)
+{
+	if (q->dropped_unreported++ == 0)
+		q->first_dropped_serial = e->pub.serial;
+	q->dropped++;
+}
+
+int queue_push(struct queue *q, struct event *e)
+{
+	int dropped = 0;
+	struct event *old = NULL;
+
+	pthread_mutex_lock(&q->mu);
+	while (q->count == q->cap && q->overflow == OVERFLOW_BLOCK && !q->closed) {
+		/* Wake up now and then: a stop request must not wait for a dead peer. */
+		struct timespec until;
+
+		if (q->give_up && q->give_up())
+			break;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += 100 * 1000000;
+		if (until.tv_nsec >= 1000000000) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000;
+		}
+		if (q->consumer_waiting)	/* it may not know yet: we held it */
+			wake_consumer(q);
+		q->producer_waiting++;
+		pthread_cond_timedwait(&q->not_full, &q->mu, &until);
+		q->producer_waiting--;
+	}
+	if (q->closed || (q->count == q->cap && q->overflow == OVERFLOW_BLOCK)) {
+		count_drop(q, e);
+		old = e;
+		dropped = 1;
+	} else if (q->count == q->cap) {
+		dropped = 1;
+		if (q->overflow == OVERFLOW_DROP_NEWEST) {
+			count_drop(q, e);
+			old = e;
+		} else {
+			old = q->ring[q->head];
+			count_drop(q, old);
+			q->head = (q->head + 1) % q->cap;
+			q->count--;
+		}
+	}
+	if (old != e) {
+		q->ring[(q->head + q->count) % q->cap] = e;
+		q->count++;
+		/* A small queue could fill (and drop, or block) before a
+		 * deferred wake-up: it wakes per event as before. */
+		if (q->consumer_waiting &&
+		    (!q->held || q->count >= QUEUE_WAKE_BATCH || q->cap < 4 * QUEUE_WAKE_BATCH))
+			wake_consumer(q);
+	}
+	pthread_mutex_unlock(&q->mu);
+	event_unref(old);
+	return dropped;
+}
+
+void queue_hold(struct queue *q)
+{
+	pthread_mutex_lock(&q->mu);
+	q->held = 1;
+	pthread_mutex_unlock(&q->mu);
+}
+
+void queue_release(struct queue *q)
+{
+	pthread_mutex_lock(&q->mu);
+	q->held = 0;
+	if (q->consumer_waiting && q->count)
+		wake_consumer(q);
+	pthread_mutex_unlock(&q->mu);
+}
+
+/* Under the lock: moves up to max events to out, for the consumer. */
+static size_t take(struct queue *q, struct event **out, size_t max)
+{
+	size_t n = 0;
+
+	q->kicked = 0;
+	while (n < max && q->count) {
+		out[n++] = q->ring[q->head];
+		q->head = (q->head + 1) % q->cap;
+		q->count--;
+	}
+	q->in_flight = n;
+	if (n && q->producer_waiting)
+		pthread_cond_broadcast(&q->not_full);
+	return n;
+}
+
+size_t queue_pop(struct queue *q, struct event **out, size_t max)
+{
+	size_t n;
+
+	pthread_mutex_lock(&q->mu);
+	while (q->count == 0 && !q->closed && !q->kicked) {
+		q->consumer_waiting = 1;
+		pthread_cond_wait(&q->not_empty, &q->mu);
+		q->consumer_waiting = 0;
+	}
+	n = take(q, out, max);
+	pthread_mutex_unlock(&q->mu);
+	return n;
+}
+
+void queue_drop(struct queue *q, struct event *e)
+{
+	pthread_mutex_lock(&q->mu);
+	count_drop(q, e);
+	pthread_mutex_unlock(&q->mu);
+	event_unref(e);
+}
+
+void queue_count_drops(struct queue *q, struct event *const *ev, size_t n)
+{
+	pthread_mutex_lock(&q->mu);
+	for (size_t i = 0; i < n; i++)
+		count_drop(q, ev[i]);
+	pthread_mutex_unlock(&q->mu);
+}
+
+size_t queue_discard(struct queue *q)
+{
+	size_t n = 0;
+
+	pthread_mutex_lock(&q->mu);
+	while (q->count) {
+		struct event *e = q->ring[q->head];
+		count_drop(q, e);
+		event_unref(e);
+		q->head = (q->head + 1) % q->cap;
+		q->count--;
+		n++;
+	}
+	pthread_cond_broadcast(&q->not_full);
+	pthread_mutex_unlock(&q->mu);
+	return n;
+}
+
+void queue_done(struct queue *q)
+{
+	pthread_mutex_lock(&q->mu);
+	q->in_flight = 0;
+	pthread_mutex_unlock(&q->mu);
+}
+
+int queue_idle(struct queue *q)
+{
+	int idle;
+
+	pthread_mutex_lock(&q->mu);
+	idle = q->count == 0 && q->in_flight == 0;
+	pthread_mutex_unlock(&q->mu);
+	return idle;
+}
+
+void queue_close(struct queue *q)
+{
+	pthread_mutex_lock(&q->mu);
+	q->closed = 1;
+	pthread_cond_broadcast(&q->not_empty);
+	pthread_cond_broadcast(&q->not_full);
+	pthread_mutex_unlock(&q->mu);
+}
+
+void queue_kick(struct queue *q)
+{
+	pthread_mutex_lock(&q->mu);
+	q->kicked = 1;
+	pthread_cond_signal(&q->not_empty);
+	pthread_mutex_unlock(&q->mu);
+}
+
+size_t queue_depth(struct queue *q)
+{
+	size_t n;
+
+	pthread_mutex_lock(&q->mu);
+	n = q->count;
+	pthread_mutex_unlock(&q->mu);
+	return n;
+}
+
+uint64_t queue_take_unreported(struct queue *q, uint64_t *first_serial)
+{
+	uint64_t n;
+
+	pthread_mutex_lock(&q->mu);
+	n = q->dropped_unreported;
+	*first_serial = q->first_dropped_serial;
+	q->dropped_unreported = 0;
+	pthread_mutex_unlock(&q->mu);
+	return n;
+}
+
+size_t queue_pop_timeout(struct queue *q, struct event **out, size_t max, unsigned timeout_ms)
+{
+	struct timespec until;
+	size_t n;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += timeout_ms / 1000;
+	until.tv_nsec += (long)(timeout_ms % 1000) * 1000000;
+	if (until.tv_nsec >= 1000000000) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000;
+	}
+	pthread_mutex_lock(&q->mu);
+	while (timeout_ms && q->count == 0 && !q->closed && !q->kicked) {
+		q->consumer_waiting = 1;
+		if (pthread_cond_timedwait(&q->not_empty, &q->mu, &until) == ETIMEDOUT)
+			break;
+	}
+	q->consumer_waiting = 0;
+	n = take(q, out, max);
+	pthread_mutex_unlock(&q->mu);
+	return n;
+}

@@ -1,0 +1,82 @@
+/* core/output/queue.h -- one output's bounded event queue.
+ *
+ * The reader pushes, the output's worker pops in batches.  When the queue is
+ * full the output's overflow policy decides: drop the new event, drop the
+ * oldest, or make the reader wait (block).  Drops are counted; the count not
+ * yet reported in-band is kept for the worker to turn into a loss event. */
+#ifndef AS_QUEUE_H
+#define AS_QUEUE_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pipeline/event.h"
+
+enum overflow { OVERFLOW_DROP_NEWEST, OVERFLOW_DROP_OLDEST, OVERFLOW_BLOCK };
+
+struct queue {
+	struct event **ring;
+	size_t cap, head, count;
+	enum overflow overflow;
+	pthread_mutex_t mu;
+	pthread_cond_t not_empty, not_full;
+	int closed;		/* no more pushes will come */
+	int kicked;		/* wake the consumer without an event */
+	int consumer_waiting;	/* cleared by the one signal that wakes it */
+	int producer_waiting;
+	int held;		/* queue_hold(): wake the consumer per batch, not per event */
+	size_t in_flight;	/* popped by the consumer, not yet done */
+	uint64_t dropped;		/* total, for stats */
+	uint64_t dropped_unreported;	/* not yet in a loss event */
+	uint64_t first_dropped_serial;	/* of the unreported ones */
+	/* For `block`: asked every 100 ms while the producer waits; non-zero
+	 * drops the event (counted) instead of waiting on. */
+	int (*give_up)(void);
+};
+
+int queue_init(struct queue *q, size_t cap, enum overflow overflow);
+void queue_destroy(struct queue *q);	/* releases what is still queued */
+
+/* Takes the caller's reference to e.  Returns 0, or 1 if e (or another
+ * event, for drop_oldest) was dropped. */
+int queue_push(struct queue *q, struct event *e);
+
+/* Between queue_hold() and queue_release() the producer's pushes wake a
+ * waiting consumer only once QUEUE_WAKE_BATCH events are queued; release
+ * wakes it for the rest.  The reader holds its queues for one wake-up's
+ * worth of records, so the worker gets batches and the reader makes one
+ * futex call per batch instead of one per event.  Producer thread only. */
+#define QUEUE_WAKE_BATCH 64
+void queue_hold(struct queue *q);
+void queue_release(struct queue *q);
+
+/* Waits until there is an event, the queue is closed or kicked; then moves up
+ * to max events to out and returns how many. */
+size_t queue_pop(struct queue *q, struct event **out, size_t max);
+
+/* Like queue_pop, but waits at most timeout_ms (0: not at all). */
+size_t queue_pop_timeout(struct queue *q, struct event **out, size_t max, unsigned timeout_ms);
+
+/* Drops e (counted) without queueing it: the output is disabled. */
+void queue_drop(struct queue *q, struct event *e);
+
+/* Counts n events the consumer took but had to drop (output disabled). */
+void queue_count_drops(struct queue *q, struct event *const *ev, size_t n);
+
+/* Drops everything queued (counted), for an output that cannot go on. */
+size_t queue_discard(struct queue *q);
+
+/* The consumer is through with what it popped last. */
+void queue_done(struct queue *q);
+/* 1 when nothing is queued or in the consumer's hands. */
+int queue_idle(struct queue *q);
+
+void queue_close(struct queue *q);
+void queue_kick(struct queue *q);
+size_t queue_depth(struct queue *q);
+
+/* Returns and resets the unreported drop count (and the first such serial). */
+uint64_t queue_take_unreported(struct queue *q, uint64_t *first_serial);
+
+#endif

@@ -1,0 +1,240 @@
+/* core/pipeline/pipeline.c -- glue between the stages; owns no thread. */
+#include "pipeline/pipeline.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <libaudit.h>
+
+#include "pipeline/event.h"
+#include "format/goaudit.h"
+#include "format/raw.h"
+#include "util/log.h"
+
+static void dispatch(struct pipeline *p, struct event *e)
+{
+	for (unsigned i = 0; i < p->nouts; i++)
+		output_push(&p->outs[i], e);
+	event_unref(e);
+}
+
+void pipeline_loss(struct pipeline *p, const struct loss *l)
+{
+	struct event *e = loss_event(l, p->node);
+
+	if (l->first_serial)
+		log_warn("loss: %s: %llu (serials %llu-%llu)", l->reason,
+			 (unsigned long long)l->count, (unsigned long long)l->first_serial,
+			 (unsigned long long)l->last_serial);
+	else
+		log_warn("loss: %s: %llu", l->reason, (unsigned long long)l->count);
+	if (!e)
+		return;
+	atomic_fetch_add(&p->stats.loss_events, 1);
+	dispatch(p, e);
+}
+
+/* Output i dropped events: every other output hears of it now (the one that
+ * dropped hears of it from its own worker, once it has room again). */
+void pipeline_report_overflows(struct pipeline *p)
+{
+	for (unsigned i = 0; i < p->nouts; i++) {
+		uint64_t d = output_dropped(&p->outs[i]);
+		struct loss l = { "queue_overflow", d - p->overflow_told[i], 0, 0, p->outs[i].cfg->name };
+		struct event *e;
+
+		if (d == p->overflow_told[i])
+			continue;
+		p->overflow_told[i] = d;
+		if (p->nouts == 1 || !(e = loss_event(&l, p->node)))
+			continue;
+		atomic_fetch_add(&p->stats.loss_events, 1);
+		for (unsigned j = 0; j < p->nouts; j++)
+			if (j != i)
+				output_push(&p->outs[j], e);
+		event_unref(e);
+	}
+}
+
+static void on_missed(void *arg, uint64_t first, uint64_t count)
+{
+	struct pipeline *p = arg;
+	struct loss l = { "missed_serials", count, first, first + count - 1, NULL };
+
+	atomic_fetch_add(&p->stats.missed, count);
+	pipeline_loss(p, &l);
+}
+
+/* The event as the outputs see it: records of types outside events.min/max
+ * left out (the sequence tracker has seen the serial already).  Returns ev
+ * itself when nothing is left out, NULL when nothing is left. */
+static const struct asm_event *type_view(struct pipeline *p, const struct asm_event *ev)
+{
+	unsigned n = 0, min = p->cfg->events_min, max = p->cfg->events_max;
+
+	if (min == 0 && max == 0xffffffffu)
+		return ev;
+	if (ev->nrec > p->view_cap) {
+		struct asm_record *r = realloc(p->view_recs, ev->nrec * sizeof(*r));
+		if (!r)
+			return ev;
+		p->view_recs = r;
+		p->view_cap = ev->nrec;
+	}
+	for (unsigned i = 0; i < ev->nrec; i++) {
+		unsigned t = (unsigned)ev->recs[i].type;
+		if ((t >= min && t <= max) || t == AUDIT_EOE)
+			p->view_recs[n++] = ev->recs[i];
+	}
+	if (n == ev->nrec)
+		return ev;
+	if (n == 0)
+		return NULL;
+	p->view = *ev;
+	p->view.recs = p->view_recs;
+	p->view.nrec = n;
+	return &p->view;
+}
+
+static int render(struct pipeline *p, enum format f, const struct asm_event *ev, uint64_t now)
+{
+	p->json.len = 0;
+	switch (f) {
+	case FORMAT_ENRICHED:
+		return format_enriched(&p->json, ev, &p->enrich, now);
+	case FORMAT_RAW:
+		return format_raw(&p->json, ev, &p->enrich);
+	default:
+		return format_goaudit(&p->json, ev, p->uidmap, now);
+	}
+}
+
+/* The event in format f, built the first time an output asks for it. */
+static struct event *event_in(struct pipeline *p, struct event **cache, enum format f,
+			      const struct asm_event *ev, uint64_t now)
+{
+	if (cache[f])
+		return cache[f];
+	if (render(p, f, ev, now) < 0) {
+		log_err("out of memory rendering event %llu", (unsigned long long)ev->serial);
+		return NULL;
+	}
+	cache[f] = event_new(p->json.p, p->json.len, ev->serial,
+			     (int64_t)ev->sec * 1000000000 + (int64_t)ev->ms * 1000000, 0, p->node);
+	if (!cache[f])
+		log_err("out of memory queueing event %llu", (unsigned long long)ev->serial);
+	return cache[f];
+}
+
+static void on_event(void *arg, const struct asm_event *ev)
+{
+	struct pipeline *p = arg;
+	struct event *cache[FORMAT_COUNT] = { NULL };
+	uint64_t now = (uint64_t)time(NULL);
+
+	atomic_fetch_add_explicit(&p->stats.events, 1, memory_order_relaxed);
+	/* auditd's own DAEMON_* records (in text logs) carry auditd's serials,
+	 * not the kernel's. */
+	if (p->seq && !record_type_is_daemon(ev->recs[0].type))
+		seq_observe(p->seq, ev->serial, now_monotonic_ms());
+	if (p->observe)
+		p->observe(p->observe_arg, ev);
+	p->facts.ev = NULL;
+	if (!(ev = type_view(p, ev)) || !filter_set_keep(&p->cfg->filters, ev, &p->facts)) {
+		atomic_fetch_add_explicit(&p->stats.filtered, 1, memory_order_relaxed);
+		return;
+	}
+	for (unsigned i = 0; i < p->nouts; i++) {
+		const struct output_config *oc = p->outs[i].cfg;
+		struct event *e;
+
+		if (!filter_set_keep(&oc->filters, ev, &p->facts)) {
+			atomic_fetch_add_explicit(&p->stats.filtered_output, 1, memory_order_relaxed);
+			continue;
+		}
+		if ((e = event_in(p, cache, oc->format, ev, now)))
+			output_push(&p->outs[i], e);
+	}
+	for (unsigned f = 0; f < FORMAT_COUNT; f++)
+		event_unref(cache[f]);
+}
+
+int pipeline_init(struct pipeline *p, const struct config *cfg, const char *node,
+		  struct output *outs, unsigned nouts, int text_input)
+{
+	struct asm_config ac = {
+		.timeout_ms = text_input ? 0 : cfg->event_timeout_ms,
+		.single_grace_ms = text_input ? 0 : 100,
+		.linger_records = text_input ? 64 : 0,
+		.max_pending = 4096,
+	};
+	struct seq_config sc = {
+		.window = cfg->max_out_of_order,
+		.max_age_ms = cfg->missed_after_ms,
+		.log_out_of_order = cfg->log_out_of_order,
+	};
+
+	memset(p, 0, sizeof(*p));
+	p->cfg = cfg;
+	p->node = node;
+	p->outs = outs;
+	p->nouts = nouts;
+	p->assembler = assembler_new(&ac, on_event, p);
+	p->uidmap = uidmap_new(600);
+	enrich_init(&p->enrich, p->uidmap, node);
+	p->overflow_told = calloc(nouts ? nouts : 1, sizeof(*p->overflow_told));
+	if (cfg->tracking_enabled)
+		p->seq = seq_new(&sc, on_missed, p);
+	if (!p->assembler || !p->uidmap || !p->overflow_told || (cfg->tracking_enabled && !p->seq)) {
+		pipeline_free(p);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void pipeline_free(struct pipeline *p)
+{
+	assembler_free(p->assembler);
+	seq_free(p->seq);
+	uidmap_free(p->uidmap);
+	buf_free(&p->json);
+	enrich_free(&p->enrich);
+	filter_facts_free(&p->facts);
+	free(p->view_recs);
+	p->view_recs = NULL;
+	free(p->overflow_told);
+	p->overflow_told = NULL;
+	p->assembler = NULL;
+	p->seq = NULL;
+	p->uidmap = NULL;
+}
+
+void pipeline_record(struct pipeline *p, const struct record *r, uint64_t now_ms)
+{
+	atomic_fetch_add_explicit(&p->stats.records, 1, memory_order_relaxed);
+	if (assembler_add(p->assembler, r, now_ms) < 0)
+		log_err("out of memory assembling serial %llu", (unsigned long long)r->serial);
+}
+
+void pipeline_tick(struct pipeline *p, uint64_t now_ms)
+{
+	assembler_tick(p->assembler, now_ms);
+	pipeline_report_overflows(p);
+	if (p->seq) {
+		seq_tick(p->seq, now_ms);
+		atomic_store(&p->stats.out_of_order, seq_stats(p->seq)->out_of_order);
+	}
+	metrics_tick(p, now_ms);
+}
+
+void pipeline_end(struct pipeline *p)
+{
+	assembler_flush(p->assembler);
+	if (p->seq) {
+		seq_flush(p->seq);
+		atomic_store(&p->stats.out_of_order, seq_stats(p->seq)->out_of_order);
+	}
+	pipeline_report_overflows(p);
+}

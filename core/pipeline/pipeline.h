@@ -1,0 +1,57 @@
+/* core/pipeline/pipeline.h -- what every input feeds: record -> assembler -> sequence
+ * tracker -> events.min/max and filters -> JSON (once per format some output
+ * uses) -> every output's queue.  Runs on the reader thread. */
+#ifndef AS_PIPELINE_H
+#define AS_PIPELINE_H
+
+#include "pipeline/assemble.h"
+#include "util/buf.h"
+#include "config/config.h"
+#include "pipeline/filter.h"
+#include "format/enriched.h"
+#include "pipeline/loss.h"
+#include "daemon/metrics.h"
+#include "output/output.h"
+#include "pipeline/seq.h"
+#include "pipeline/stats.h"
+#include "format/uidmap.h"
+
+struct pipeline {
+	const struct config *cfg;
+	const char *node;
+	struct assembler *assembler;
+	struct seq *seq;		/* NULL when message_tracking is off */
+	struct uidmap *uidmap;
+	struct buf json;
+	struct enrich enrich;		/* scratch of the enriched and raw formats */
+	struct filter_facts facts;	/* what the filters read, once per event */
+	struct asm_event view;		/* the event without the types events.min/max drop */
+	struct asm_record *view_recs;
+	unsigned view_cap;
+	struct output *outs;
+	unsigned nouts;
+	struct stats stats;
+	uint64_t *overflow_told;	/* per output: its drops the others know of */
+	/* Sees every completed event before filtering (the canary looks for
+	 * its own); set after pipeline_init, NULL: none. */
+	void (*observe)(void *arg, const struct asm_event *ev);
+	void *observe_arg;
+	struct metrics_state metrics;	/* config metrics = { ... } (core/daemon/metrics.c) */
+};
+
+/* text_input: auditd text logs have no EOE; complete events by lingering. */
+int pipeline_init(struct pipeline *p, const struct config *cfg, const char *node,
+		  struct output *outs, unsigned nouts, int text_input);
+void pipeline_free(struct pipeline *p);
+
+void pipeline_record(struct pipeline *p, const struct record *r, uint64_t now_ms);
+/* Timeouts, gap checks, and telling healthy outputs of another's overflow. */
+void pipeline_tick(struct pipeline *p, uint64_t now_ms);
+/* End of input: complete what is pending, settle every serial. */
+void pipeline_end(struct pipeline *p);
+/* Logs a loss and sends its event to every output. */
+void pipeline_loss(struct pipeline *p, const struct loss *l);
+/* Tells every output of the drops of the others since the last call. */
+void pipeline_report_overflows(struct pipeline *p);
+
+#endif
