@@ -13,7 +13,9 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 
+#include "config/config_file.h"
 #include "util/log.h"
+#include "util/suggest.h"
 
 #ifndef PLUGINDIR
 #define PLUGINDIR "/usr/lib/auditstream/plugins"
@@ -142,34 +144,60 @@ static const char *type_name(int t)
 	}
 }
 
-/* "outputs.[1].queue.size" */
+/* An element of the top-level outputs list: named by its name (or plugin),
+ * which the operator knows it by, not by its position. */
+static int output_label(const config_setting_t *s, char *buf, size_t len)
+{
+	const config_setting_t *list = config_setting_parent(s);
+	const char *name = NULL;
+
+	if (!list || !config_setting_parent(list) || config_setting_parent(config_setting_parent(list)) ||
+	    !config_setting_name(list) || strcmp(config_setting_name(list), "outputs") != 0)
+		return 0;
+	if (config_setting_type(s) == CONFIG_TYPE_GROUP &&
+	    !config_setting_lookup_string(s, "name", &name))
+		config_setting_lookup_string(s, "plugin", &name);
+	if (name)
+		return snprintf(buf, len, "output \"%s\"", name);
+	return snprintf(buf, len, "outputs[%d]", config_setting_index(s));
+}
+
+/* "output \"events\": queue.size", "message_tracking.enabled" */
 static void key_path(const config_setting_t *s, char *buf, size_t len)
 {
 	const config_setting_t *chain[32];
-	int n = 0;
+	int n = 0, w;
 	size_t used = 0;
+	const char *sep = "";
 
 	buf[0] = '\0';
 	for (; s && config_setting_parent(s) && n < 32; s = config_setting_parent(s))
 		chain[n++] = s;
 	while (n-- > 0 && used < len) {
 		const char *name = config_setting_name(chain[n]);
-		int w;
+
+		if ((w = output_label(chain[n], buf, len)) > 0) {
+			used = strlen(buf);	/* in place of "outputs" */
+			sep = ": ";
+			continue;
+		}
 		if (name)
-			w = snprintf(buf + used, len - used, "%s%s", used ? "." : "", name);
+			w = snprintf(buf + used, len - used, "%s%s", sep, name);
 		else
-			w = snprintf(buf + used, len - used, "%s[%d]", used ? "." : "",
-				     config_setting_index(chain[n]));
+			w = snprintf(buf + used, len - used, "%s[%d]", sep, config_setting_index(chain[n]));
 		if (w < 0)
 			break;
 		used += (size_t)w;
+		sep = ".";
 	}
 }
 
 const char *config_where(const config_setting_t *s, char *buf, size_t len)
 {
 	char path[256];
-	const char *file = config_setting_source_file(s);
+	const config_setting_t *root = config_root_setting(s->config);
+	const char *file = config_files_name(config_setting_get_hook(root),
+					     config_setting_source_file(s));
 
 	key_path(s, path, sizeof(path));
 	snprintf(buf, len, "%s:%u: %s", file ? file : "?", config_setting_source_line(s), path);
@@ -202,6 +230,27 @@ static const struct key *find_key(const struct key *keys, const char *name)
 	return NULL;
 }
 
+/* "; did you mean \"enabled\"? valid keys: enabled, log_out_of_order, ..." */
+static const char *key_hint(const struct key *keys, const char *name)
+{
+	static __thread char buf[512];
+	struct suggest sg;
+	size_t used;
+
+	suggest_init(&sg, name);
+	for (const struct key *k = keys; k->name; k++)
+		suggest_try(&sg, k->name);
+	if (suggest_result(&sg))
+		used = (size_t)snprintf(buf, sizeof(buf), "; did you mean \"%s\"? valid keys:",
+					suggest_result(&sg));
+	else
+		used = (size_t)snprintf(buf, sizeof(buf), "; valid keys:");
+	for (const struct key *k = keys; k->name && used < sizeof(buf); k++)
+		used += (size_t)snprintf(buf + used, sizeof(buf) - used, "%s %s",
+					 k == keys ? "" : ",", k->name);
+	return buf;
+}
+
 /* Checks a group's members against keys; unknown ones only when strict. */
 static int check_group(const config_setting_t *g, const struct key *keys, int strict)
 {
@@ -213,7 +262,7 @@ static int check_group(const config_setting_t *g, const struct key *keys, int st
 
 		if (!k) {
 			if (strict)
-				rc = bad(m, "unknown key%s", "");
+				rc = bad(m, "unknown key%s", key_hint(keys, config_setting_name(m)));
 			continue;
 		}
 		if (!type_ok(k->type, config_setting_type(m)))
@@ -442,6 +491,20 @@ static int load_kernel_values(struct config *c, config_setting_t *root)
 	return rc;
 }
 
+int config_check_plugin_dir(const struct config *c)
+{
+	const config_setting_t *s = config_lookup(&c->lc, "plugin_dir");
+	struct stat st;
+
+	if (stat(c->plugin_dir, &st) == 0 && S_ISDIR(st.st_mode))
+		return 0;
+	if (s)
+		return bad(s, "no such directory \"%s\"", c->plugin_dir);
+	log_err("%s: plugin_dir: no such directory \"%s\" (the default): is auditstream installed? "
+		"set plugin_dir", c->path, c->plugin_dir);
+	return -EINVAL;
+}
+
 static int load_values(struct config *c, config_setting_t *root)
 {
 	const char *s;
@@ -489,8 +552,8 @@ static int load_values(struct config *c, config_setting_t *root)
 		rc = bad(config_setting_lookup(root, "events"), "min must not be above max%s", "");
 	if (filter_set_load(&c->filters, config_setting_lookup(root, "filters")) < 0)
 		rc = -EINVAL;
-	if (c->status_interval_ms == 0)
-		c->status_interval_ms = 1000;
+	if (c->status_interval_ms == 0)	/* the kernel's lost counter must be read */
+		rc = bad(config_setting_lookup(root, "input.status_interval_ms"), "must be at least 1%s", "");
 	if (c->event_timeout_ms == 0)	/* events without EOE would never complete */
 		rc = bad(config_setting_lookup(root, "input.event_timeout_ms"), "must be at least 1%s", "");
 	if (load_outputs(c, config_setting_lookup(root, "outputs")) < 0)
@@ -500,52 +563,19 @@ static int load_values(struct config *c, config_setting_t *root)
 	return rc;
 }
 
-/* A directory gives libconfig's bare "file I/O error"; a config others may
- * write would let them choose the plugins and rules of a root daemon. */
-static int config_file_check(FILE *f, const char *path)
-{
-	struct stat st;
-
-	if (fstat(fileno(f), &st) < 0)
-		return -errno;
-	if (S_ISDIR(st.st_mode)) {
-		log_err("%s: cannot read the config: %s", path, strerror(EISDIR));
-		return -EISDIR;
-	}
-	if (S_ISREG(st.st_mode) && (st.st_mode & S_IWOTH)) {
-		log_err("%s: refused: the config is writable by others (mode %04o); chmod o-w it",
-			path, (unsigned)(st.st_mode & 07777));
-		return -EPERM;
-	}
-	return 0;
-}
-
 int config_load(struct config *c, const char *path)
 {
-	FILE *f;
 	int rc;
 
 	memset(c, 0, sizeof(*c));
 	config_init(&c->lc);
 	c->path = path;
 	set_defaults(c);
-	f = fopen(path, "r");
-	if (!f) {
-		int e = errno;
-		log_err("%s: cannot read the config: %s", path, strerror(e));
-		return -e;
-	}
-	if ((rc = config_file_check(f, path)) < 0) {
-		fclose(f);
+	/* Whoever can write a config file chooses the plugins and rules of a
+	 * root daemon: each file is checked, then read from what was checked. */
+	if ((rc = config_files_read(&c->lc, path, &c->files)) < 0)
 		return rc;
-	}
-	fclose(f);
-	if (config_read_file(&c->lc, path) != CONFIG_TRUE) {
-		const char *file = config_error_file(&c->lc);
-		log_err("%s:%d: %s", file ? file : path, config_error_line(&c->lc),
-			config_error_text(&c->lc));
-		return -EINVAL;
-	}
+	config_setting_set_hook(config_root_setting(&c->lc), &c->files);
 	if (check_group(config_root_setting(&c->lc), top_keys, 1) < 0)
 		return -EINVAL;
 	return load_values(c, config_root_setting(&c->lc));
@@ -559,9 +589,29 @@ void config_free(struct config *c)
 	free(c->outputs);
 	c->outputs = NULL;
 	config_destroy(&c->lc);
+	config_files_free(&c->files);
 }
 
 int config_is_core_output_key(const char *name)
 {
 	return find_key(output_keys, name) != NULL;
+}
+
+void config_suggest_core_output_key(struct suggest *sg)
+{
+	for (const struct key *k = output_keys; k->name; k++)
+		suggest_try(sg, k->name);
+}
+
+const char *config_core_output_keys(void)
+{
+	static char buf[128];
+	size_t used = 0;
+
+	if (buf[0])
+		return buf;	/* built once, on the first error */
+	for (const struct key *k = output_keys; k->name && used < sizeof(buf); k++)
+		used += (size_t)snprintf(buf + used, sizeof(buf) - used, "%s%s",
+					 k == output_keys ? "" : ", ", k->name);
+	return buf;
 }

@@ -6,6 +6,7 @@
 #include <libconfig.h>
 #include <stddef.h>
 
+#include "config/config_file.h"
 #include "pipeline/filter.h"
 #include "output/queue.h"
 #include "output/spool.h"
@@ -40,6 +41,7 @@ struct output_config {
 
 struct config {
 	config_t lc;
+	struct config_files files;	/* the files read, for messages */
 	const char *path;
 	const char *plugin_dir;
 	const char *state_dir;
@@ -85,10 +87,19 @@ struct config {
 int config_load(struct config *c, const char *path);
 void config_free(struct config *c);
 
+/* plugin_dir is a directory; if not, says so with its config line (once,
+ * rather than "no such plugin" per output).  Returns 0 or -EINVAL. */
+int config_check_plugin_dir(const struct config *c);
+
 /* For the loader: where a setting was written, for error messages. */
 const char *config_where(const config_setting_t *s, char *buf, size_t len);
 
 /* The keys of an output group that belong to the core, not the plugin. */
 int config_is_core_output_key(const char *name);
+/* Offers them to a "did you mean" (a plugin's unknown key may be a core
+ * key mistyped), and lists them for messages. */
+struct suggest;
+void config_suggest_core_output_key(struct suggest *sg);
+const char *config_core_output_keys(void);
 
 #endif

@@ -99,6 +99,8 @@ static int prepare_outputs(const struct config *cfg, const char *node, struct ou
 {
 	int rc = 0;
 
+	if (config_check_plugin_dir(cfg) < 0)
+		return -ENOENT;
 	for (size_t i = 0; i < cfg->noutputs; i++)
 		if (output_prepare(&outs[i], &cfg->outputs[i], cfg->plugin_dir, node) < 0)
 			rc = -EINVAL;

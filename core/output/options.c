@@ -7,6 +7,7 @@
 
 #include "config/config.h"
 #include "util/log.h"
+#include "util/suggest.h"
 
 static const char *opt_type_name(int t)
 {
@@ -46,6 +47,27 @@ static int type_matches(int opt_type, const config_setting_t *s)
 	}
 }
 
+/* "; did you mean \"path\"? valid keys: path, mode, fsync" and the core's. */
+static void unknown_key_hint(const struct auditstream_plugin *p, const char *name,
+			     char *buf, size_t len)
+{
+	struct suggest sg;
+	size_t used;
+
+	suggest_init(&sg, name);
+	for (const struct auditstream_option *d = p->options; d && d->name; d++)
+		suggest_try(&sg, d->name);
+	config_suggest_core_output_key(&sg);
+	used = (size_t)snprintf(buf, len, "%s%s%s valid keys:", suggest_result(&sg) ?
+				"; did you mean \"" : ";", suggest_result(&sg) ? suggest_result(&sg) : "",
+				suggest_result(&sg) ? "\"?" : "");
+	for (const struct auditstream_option *d = p->options; d && d->name && used < len; d++)
+		used += (size_t)snprintf(buf + used, len - used, "%s %s", d == p->options ? "" : ",",
+					 d->name);
+	if (used < len)
+		snprintf(buf + used, len - used, " (and the core's: %s)", config_core_output_keys());
+}
+
 /* Unknown and mistyped keys in the group. */
 static int check_keys(const struct auditstream_plugin *p, const config_setting_t *group,
 		      const char *path)
@@ -62,7 +84,10 @@ static int check_keys(const struct auditstream_plugin *p, const config_setting_t
 			continue;
 		config_where(s, where, sizeof(where));
 		if (!(d = find_def(p, name))) {
-			log_err("%s: unknown key for plugin \"%s\" (%s)", where, p->name, path);
+			char hint[512];
+
+			unknown_key_hint(p, name, hint, sizeof(hint));
+			log_err("%s: unknown key for plugin \"%s\" (%s)%s", where, p->name, path, hint);
 			rc = -EINVAL;
 		} else if (!type_matches((int)d->type, s)) {
 			log_err("%s: must be %s (plugin \"%s\": %s)", where,

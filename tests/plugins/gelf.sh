@@ -318,12 +318,12 @@ expect_error() {
 }
 write_config "$TMP/unknown.conf" "plugin = \"gelf\"; address = \"127.0.0.1:1\";
     port = 12201;"
-expect_error unknown "unknown.conf:[0-9]+: outputs.\[0\].port: unknown key for plugin \"gelf\""
+expect_error unknown "unknown.conf:[0-9]+: output \"[^\"]*\": port: unknown key for plugin \"gelf\""
 write_config "$TMP/type.conf" "plugin = \"gelf\"; address = \"127.0.0.1:1\";
     chunk_size = \"big\";"
-expect_error type "type.conf:[0-9]+: outputs.\[0\].chunk_size: must be an integer"
+expect_error type "type.conf:[0-9]+: output \"[^\"]*\": chunk_size: must be an integer"
 write_config "$TMP/missing.conf" "plugin = \"gelf\"; transport = \"tcp\";"
-expect_error missing "missing.conf:[0-9]+: outputs.\[0\]: missing option \"address\" required by plugin \"gelf\""
+expect_error missing "missing.conf:[0-9]+: output \"[^\"]*\": missing option \"address\" required by plugin \"gelf\""
 write_config "$TMP/good.conf" "plugin = \"gelf\"; address = \"127.0.0.1:1\"; compress = \"gzip\";"
 "$AUDITSTREAM" -c "$TMP/good.conf" --check-config >"$TMP/good.out" 2>&1 || fail "good config: $(cat "$TMP/good.out")"
 

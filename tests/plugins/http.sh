@@ -369,10 +369,10 @@ expect_check_error() {
 	grep -Eq -- "$3" "$TMP/$1.out" || fail "$1: expected /$3/ in: $(cat "$TMP/$1.out")"
 }
 U='url = "http://127.0.0.1:9/";'
-expect_check_error unknown "$U colour = \"blue\";" "unknown.conf:5: outputs.\[0\].colour: unknown key for plugin \"http\""
-expect_check_error type "$U max_events = \"many\";" "type.conf:5: outputs.\[0\].max_events: must be an integer"
-expect_check_error headers "$U headers = \"X-A: b\";" "headers.conf:5: outputs.\[0\].headers: must be a group"
-expect_check_error nourl "gzip = true;" "nourl.conf:4: outputs.\[0\]: missing option \"url\" required by plugin \"http\""
+expect_check_error unknown "$U colour = \"blue\";" "unknown.conf:5: output \"[^\"]*\": colour: unknown key for plugin \"http\""
+expect_check_error type "$U max_events = \"many\";" "type.conf:5: output \"[^\"]*\": max_events: must be an integer"
+expect_check_error headers "$U headers = \"X-A: b\";" "headers.conf:5: output \"[^\"]*\": headers: must be a group"
+expect_check_error nourl "gzip = true;" "nourl.conf:4: output \"[^\"]*\": missing option \"url\" required by plugin \"http\""
 write_config "$TMP/good.conf" "plugin = \"http\"; $U headers = { X-A = \"b\"; };"
 "$AUDITSTREAM" -c "$TMP/good.conf" --check-config >"$TMP/good.out" 2>&1 || fail "good config: $(cat "$TMP/good.out")"
 

@@ -48,7 +48,7 @@ grep -q "configuration OK (1 output)" "$TMP/good.out" || fail "good config: $(ca
 write_config "$TMP/unknown.conf" "$BASE topic = \"audit\";
     partitions = 3;"
 L=$(line_of "$TMP/unknown.conf" "partitions = 3")
-check_fails unknown "$TMP/unknown.conf:$L: outputs.\[0\].partitions: unknown key for plugin \"kafka\""
+check_fails unknown "$TMP/unknown.conf:$L: output \"[^\"]*\": partitions: unknown key for plugin \"kafka\""
 
 # Missing required option: topic (named with the line of the output's group).
 write_config "$TMP/notopic.conf" "$BASE"
@@ -60,17 +60,17 @@ check_fails notopic "$TMP/notopic.conf:$L: .*missing option \"topic\" required b
 write_config "$TMP/type.conf" "$BASE topic = \"audit\";
     timeout_ms = \"soon\";"
 L=$(line_of "$TMP/type.conf" "timeout_ms")
-check_fails type "$TMP/type.conf:$L: outputs.\[0\].timeout_ms: must be an integer"
+check_fails type "$TMP/type.conf:$L: output \"[^\"]*\": timeout_ms: must be an integer"
 
 write_config "$TMP/ptype.conf" "$BASE topic = \"audit\";
     properties = \"acks=all\";"
 L=$(line_of "$TMP/ptype.conf" "properties")
-check_fails ptype "$TMP/ptype.conf:$L: outputs.\[0\].properties: must be a group of settings"
+check_fails ptype "$TMP/ptype.conf:$L: output \"[^\"]*\": properties: must be a group of settings"
 
 write_config "$TMP/pnest.conf" "$BASE topic = \"audit\";
     properties = { sasl = { mechanism = \"PLAIN\"; }; };"
 L=$(line_of "$TMP/pnest.conf" "properties")
-check_fails pnest "$TMP/pnest.conf:$L: outputs.\[0\].properties: must be a group of settings"
+check_fails pnest "$TMP/pnest.conf:$L: output \"[^\"]*\": properties: must be a group of settings"
 
 # What create() checks: the daemon does not start, and says why.
 write_config "$TMP/pname.conf" "$BASE topic = \"audit\"; properties = { no_such_thing = 1; };"

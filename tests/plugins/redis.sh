@@ -270,7 +270,7 @@ expect_bad() {
 	write_config "$TMP/bad.conf" "name = \"rbad\"; plugin = \"redis\"; $3"
 	line=$(grep -n 'rbad' "$TMP/bad.conf" | cut -d: -f1)
 	"$AUDITSTREAM" -c "$TMP/bad.conf" --check-config 2>"$TMP/bad.log" && fail "$1: --check-config passed"
-	grep -q "^.*$TMP/bad.conf:$line: outputs.\[0\].*$2" "$TMP/bad.log" || fail "$1: $(cat "$TMP/bad.log")"
+	grep -q "^.*$TMP/bad.conf:$line: output \"[^\"]*\": *$2" "$TMP/bad.log" || fail "$1: $(cat "$TMP/bad.log")"
 }
 expect_bad "unknown key" 'bogus: unknown key for plugin "redis"' 'key = "k"; bogus = 1;'
 expect_bad "wrong type" 'port: must be an integer' 'key = "k"; port = "x";'

@@ -35,9 +35,9 @@ write_config "$TMP/good.conf" "plugin = \"syslog\"; network = \"tcp\"; address =
 "$AUDITSTREAM" -c "$TMP/good.conf" --check-config >"$TMP/good.out" 2>&1 || fail "good: $(cat "$TMP/good.out")"
 grep -q "configuration OK (1 output)" "$TMP/good.out" || fail "good: $(cat "$TMP/good.out")"
 
-expect_check unknown "unknown.conf:5: outputs.\[0\].colour: unknown key for plugin \"syslog\"" 'colour = "blue";'
-expect_check type "type.conf:5: outputs.\[0\].max_message_size: must be an integer" 'max_message_size = "big";'
-expect_check type2 "type2.conf:5: outputs.\[0\].facility: must be a string" 'facility = 4;'
+expect_check unknown "unknown.conf:5: output \"[^\"]*\": colour: unknown key for plugin \"syslog\"" 'colour = "blue";'
+expect_check type "type.conf:5: output \"[^\"]*\": max_message_size: must be an integer" 'max_message_size = "big";'
+expect_check type2 "type2.conf:5: output \"[^\"]*\": facility: must be a string" 'facility = 4;'
 
 expect_start noaddr 'address: network "tcp" needs "host:port"' 'network = "tcp";'
 expect_start noport 'address: network "udp" needs "host:port".*got "localhost"' 'network = "udp"; address = "localhost";'

@@ -34,7 +34,7 @@ expect_error syntax "$TMP/syntax.conf:1: syntax error"
 
 write_config "$TMP/policy.conf" "plugin = \"file\"; path = \"x\";
     queue = { overflow = \"sometimes\"; };"
-expect_error policy "policy.conf:[0-9]+: outputs.\[0\].queue.overflow: unknown policy \"sometimes\""
+expect_error policy "policy.conf:[0-9]+: output \"[^\"]*\": queue.overflow: unknown policy \"sometimes\""
 
 write_config "$TMP/noplugin.conf" "plugin = \"nosuch\";"
 expect_error noplugin "$PLUGDIR/nosuch.so: no such plugin \"nosuch\""
@@ -56,13 +56,13 @@ expect_error nosym "$PLUGDIR/nosymbol.so: no symbol auditstream_plugin_entry"
 
 write_config "$TMP/optunknown.conf" "plugin = \"file\"; path = \"x\";
     colour = \"blue\";"
-expect_error optunknown "optunknown.conf:[0-9]+: outputs.\[0\].colour: unknown key for plugin \"file\""
+expect_error optunknown "optunknown.conf:[0-9]+: output \"[^\"]*\": colour: unknown key for plugin \"file\""
 
 write_config "$TMP/optmissing.conf" "plugin = \"file\";"
-expect_error optmissing "outputs.\[0\]: missing option \"path\" required by plugin \"file\""
+expect_error optmissing "output \"[^\"]*\": missing option \"path\" required by plugin \"file\""
 
 write_config "$TMP/opttype.conf" "plugin = \"file\"; path = \"x\"; fsync = 1;"
-expect_error opttype "outputs.\[0\].fsync: must be true or false"
+expect_error opttype "output \"[^\"]*\": fsync: must be true or false"
 
 printf 'outputs = ( );\n' > "$TMP/none.conf"
 expect_error none "no outputs"

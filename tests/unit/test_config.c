@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* by path: the build's own build-aux/config.h comes first on -I */
@@ -27,10 +28,34 @@ static void setup(void)
 	log_set_level(LOG_LVL_DEBUG);
 }
 
+/* Files besides the config that tests write into tmpdir. */
+static const char *const extra_files[] = { "inc.conf", "deep.conf", "link.conf", NULL };
+
 static void teardown(void)
 {
+	char p[600];
+
+	for (const char *const *f = extra_files; *f; f++) {
+		snprintf(p, sizeof(p), "%s/%s", tmpdir, *f);
+		unlink(p);
+	}
 	unlink(conf_path);
 	rmdir(tmpdir);
+}
+
+/* Writes tmpdir/name with mode; returns its path (static). */
+static const char *write_extra(const char *name, const char *text, mode_t mode)
+{
+	static char p[600];
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/%s", tmpdir, name);
+	f = fopen(p, "w");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_ge(fputs(text, f), 0);
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_int_eq(chmod(p, mode), 0);	/* not the umask's */
+	return p;
 }
 
 static void write_conf(const char *text)
@@ -353,7 +378,7 @@ START_TEST(no_outputs)
 }
 END_TEST
 
-/* An unknown overflow policy names "outputs.[0].queue.overflow". */
+/* An unknown overflow policy names the output by name, then the key. */
 START_TEST(unknown_overflow)
 {
 	struct config c;
@@ -364,7 +389,7 @@ START_TEST(unknown_overflow)
 		"  { plugin = \"file\"; path = \"/x\";\n"
 		"    queue = { overflow = \"sometimes\"; }; }\n"
 		");\n", &log), -EINVAL);
-	assert_logged(log, 3, "outputs.[0].queue.overflow: unknown policy \"sometimes\"");
+	assert_logged(log, 3, "output \"file\": queue.overflow: unknown policy \"sometimes\"");
 	assert_lines_name_file(log);
 	config_free(&c);
 	free(log);
@@ -382,7 +407,7 @@ START_TEST(duplicate_names)
 		"  { plugin = \"file\"; path = \"/a\"; },\n"
 		"  { plugin = \"file\"; path = \"/b\"; }\n"
 		");\n", &log), -EINVAL);
-	ck_assert_ptr_nonnull(strstr(log, "outputs.[1]: two outputs are named \"file\""));
+	ck_assert_ptr_nonnull(strstr(log, "output \"file\": two outputs are named \"file\""));
 	assert_lines_name_file(log);
 	config_free(&c);
 	free(log);
@@ -410,7 +435,7 @@ START_TEST(unknown_format)
 		"  { plugin = \"file\"; path = \"/a\";\n"
 		"    format = \"xml\"; }\n"
 		");\n", &log), -EINVAL);
-	assert_logged(log, 3, "outputs.[0].format: unknown format \"xml\"");
+	assert_logged(log, 3, "output \"file\": format: unknown format \"xml\"");
 	assert_lines_name_file(log);
 	config_free(&c);
 	free(log);
@@ -424,12 +449,12 @@ START_TEST(bad_output_shape)
 	char *log;
 
 	ck_assert_int_eq(load_text(&c, "outputs = ( { name = \"x\"; } );\n", &log), -EINVAL);
-	assert_logged(log, 1, "outputs.[0]: missing key \"plugin\"");
+	assert_logged(log, 1, "output \"x\": missing key \"plugin\"");
 	config_free(&c);
 	free(log);
 
 	ck_assert_int_eq(load_text(&c, "outputs = ( \"file\" );\n", &log), -EINVAL);
-	assert_logged(log, 1, "outputs.[0]: an output must be a group");
+	assert_logged(log, 1, "outputs[0]: an output must be a group");
 	config_free(&c);
 	free(log);
 }
@@ -446,7 +471,7 @@ START_TEST(output_core_key_errors)
 		"  { plugin = \"file\"; path = \"/a\";\n"
 		"    queue = { size = \"big\"; }; }\n"
 		");\n", &log), -EINVAL);
-	assert_logged(log, 3, "outputs.[0].queue.size: must be an integer");
+	assert_logged(log, 3, "output \"file\": queue.size: must be an integer");
 	config_free(&c);
 	free(log);
 
@@ -455,7 +480,7 @@ START_TEST(output_core_key_errors)
 		"  { plugin = \"file\"; path = \"/a\";\n"
 		"    queue = { size = 0; }; }\n"
 		");\n", &log), -EINVAL);
-	assert_logged(log, 3, "outputs.[0].queue.size: must be at least 1");
+	assert_logged(log, 3, "output \"file\": queue.size: must be at least 1");
 	config_free(&c);
 	free(log);
 
@@ -464,7 +489,7 @@ START_TEST(output_core_key_errors)
 		"  { plugin = \"file\"; path = \"/a\";\n"
 		"    retry = { initial_ms = 1; max_ms = 2; jitter = 3; }; }\n"
 		");\n", &log), -EINVAL);
-	assert_logged(log, 3, "outputs.[0].retry.jitter: unknown key");
+	assert_logged(log, 3, "output \"file\": retry.jitter: unknown key");
 	config_free(&c);
 	free(log);
 }
@@ -485,6 +510,167 @@ START_TEST(range_and_names)
 	assert_logged(log, 2, "log_level: unknown level \"loud\"");
 	assert_logged(log, 3, "input.mode: unknown mode \"broadcast\"");
 	assert_lines_name_file(log);
+	config_free(&c);
+	free(log);
+}
+END_TEST
+
+/* ---------------------------------------------------------------- trust */
+
+/* An @include is read: its settings count, and an error in it names the
+ * included file and its own line.  Relative paths start at the config's
+ * directory; an @include inside a comment is not followed. */
+START_TEST(include_read)
+{
+	struct config c;
+	char want[700], *log;
+
+	write_extra("inc.conf", "node = \"from-include\";\n", 0644);
+	ck_assert_int_eq(load_text(&c,
+		"/* @include \"missing.conf\"\n"
+		"   @include \"missing.conf\" */\n"
+		"@include \"inc.conf\"\n"
+		"# @include \"missing.conf\"\n"
+		"outputs = ( { plugin = \"file\"; path = \"/x\"; } );\n", &log), 0);
+	ck_assert_str_eq(c.node, "from-include");
+	config_free(&c);
+	free(log);
+
+	write_extra("inc.conf", "\n\nbogus = 1;\n", 0644);
+	ck_assert_int_eq(load_text(&c,
+		"@include \"inc.conf\"\n"
+		"outputs = ( { plugin = \"file\"; path = \"/x\"; } );\n", &log), -EINVAL);
+	snprintf(want, sizeof(want), "%s/inc.conf:3: bogus: unknown key", tmpdir);
+	ck_assert_msg(strstr(log, want) != NULL, "log lacks \"%s\":\n%s", want, log);
+	config_free(&c);
+	free(log);
+}
+END_TEST
+
+/* An included file others (or its group) may write is refused, naming the
+ * @include line: whoever writes it chooses plugins and rules. */
+START_TEST(include_writable_refused)
+{
+	struct config c;
+	char *log;
+
+	write_extra("inc.conf", "node = \"n\";\n", 0666);
+	ck_assert_int_eq(load_text(&c,
+		"\n@include \"inc.conf\"\n"
+		"outputs = ( { plugin = \"file\"; path = \"/x\"; } );\n", &log), -EPERM);
+	assert_logged(log, 2, "@include \"");
+	ck_assert_ptr_nonnull(strstr(log, "refused: writable by others (mode 0666)"));
+	config_free(&c);
+	free(log);
+
+	/* one level deeper, group-writable */
+	write_extra("deep.conf", "node = \"n\";\n", 0664);
+	write_extra("inc.conf", "@include \"deep.conf\"\n", 0644);
+	ck_assert_int_eq(load_text(&c,
+		"@include \"inc.conf\"\n"
+		"outputs = ( { plugin = \"file\"; path = \"/x\"; } );\n", &log), -EPERM);
+	ck_assert_ptr_nonnull(strstr(log, "inc.conf:1: @include \""));
+	ck_assert_ptr_nonnull(strstr(log, "refused: writable by its group (mode 0664)"));
+	config_free(&c);
+	free(log);
+
+	/* an include loop ends at the depth limit */
+	write_extra("inc.conf", "@include \"inc.conf\"\n", 0644);
+	ck_assert_int_eq(load_text(&c, "@include \"inc.conf\"\n", &log), -ELOOP);
+	ck_assert_ptr_nonnull(strstr(log, "nested more than"));
+	config_free(&c);
+	free(log);
+}
+END_TEST
+
+/* The top file: group-writable, owned by another user, or a symbolic link. */
+START_TEST(top_untrusted_refused)
+{
+	struct config c;
+	char link[600], *log;
+
+	write_conf(minimal);
+	ck_assert_int_eq(chmod(conf_path, 0664), 0);
+	ck_assert_int_eq(load_capture(&c, conf_path, &log), -EPERM);
+	ck_assert_ptr_nonnull(strstr(log, "refused: writable by its group (mode 0664)"));
+	config_free(&c);
+	free(log);
+
+	ck_assert_int_eq(chmod(conf_path, 0644), 0);
+	snprintf(link, sizeof(link), "%s/link.conf", tmpdir);
+	ck_assert_int_eq(symlink(conf_path, link), 0);
+	ck_assert_int_eq(load_capture(&c, link, &log), -ELOOP);
+	ck_assert_ptr_nonnull(strstr(log, "refused: a symbolic link"));
+	config_free(&c);
+	free(log);
+
+	if (geteuid() != 0)
+		return;	/* only root can give a file to another user */
+	ck_assert_int_eq(chown(conf_path, 65534, 65534), 0);
+	ck_assert_int_eq(load_capture(&c, conf_path, &log), -EPERM);
+	ck_assert_ptr_nonnull(strstr(log, "refused: owned by uid 65534"));
+	config_free(&c);
+	free(log);
+}
+END_TEST
+
+/* A mistyped key gets the nearest known one and the list of valid keys. */
+START_TEST(unknown_key_suggested)
+{
+	struct config c;
+	char *log;
+
+	ck_assert_int_eq(load_text(&c,
+		"message_tracking = { enabeld = true; };\n"
+		"outputs = ( { plugin = \"file\"; path = \"/x\"; } );\n", &log), -EINVAL);
+	assert_logged(log, 1, "message_tracking.enabeld: unknown key; did you mean \"enabled\"? "
+		      "valid keys: enabled, log_out_of_order, max_out_of_order, missed_after_ms");
+	config_free(&c);
+	free(log);
+
+	ck_assert_int_eq(load_text(&c,
+		"outputs = ( { plugin = \"file\"; name = \"events\"; path = \"/x\";\n"
+		"\n"
+		"  queue = { szie = 1; }; } );\n", &log), -EINVAL);
+	assert_logged(log, 3, "output \"events\": queue.szie: unknown key; did you mean \"size\"?");
+	config_free(&c);
+	free(log);
+}
+END_TEST
+
+/* status_interval_ms = 0 is refused (it used to become 1000 silently). */
+START_TEST(status_interval_zero)
+{
+	struct config c;
+	char *log;
+
+	ck_assert_int_eq(load_text(&c,
+		"input = { status_interval_ms = 0; };\n"
+		"outputs = ( { plugin = \"file\"; path = \"/x\"; } );\n", &log), -EINVAL);
+	assert_logged(log, 1, "input.status_interval_ms: must be at least 1");
+	config_free(&c);
+	free(log);
+}
+END_TEST
+
+/* A plugin_dir that is not there is said with its line. */
+START_TEST(plugin_dir_missing)
+{
+	struct config c;
+	char *log;
+
+	ck_assert_int_eq(load_text(&c,
+		"outputs = ( { plugin = \"file\"; path = \"/x\"; } );\n"
+		"plugin_dir = \"/nonexistent/plugins\";\n", &log), 0);
+	free(log);
+	fflush(stderr);
+	ck_assert_int_eq(config_check_plugin_dir(&c), -EINVAL);
+	config_free(&c);
+	c.plugin_dir = NULL;
+	ck_assert_int_eq(load_text(&c,
+		"outputs = ( { plugin = \"file\"; path = \"/x\"; } );\n"
+		"plugin_dir = \"/tmp\";\n", &log), 0);
+	ck_assert_int_eq(config_check_plugin_dir(&c), 0);
 	config_free(&c);
 	free(log);
 }
@@ -518,6 +704,16 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, bad_output_shape);
 	tcase_add_test(tc, output_core_key_errors);
 	tcase_add_test(tc, range_and_names);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("trust");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, include_read);
+	tcase_add_test(tc, include_writable_refused);
+	tcase_add_test(tc, top_untrusted_refused);
+	tcase_add_test(tc, unknown_key_suggested);
+	tcase_add_test(tc, status_interval_zero);
+	tcase_add_test(tc, plugin_dir_missing);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -304,8 +304,21 @@ START_TEST(options_unknown_key)
 				   "  path = \"/tmp/out.json\";\n"
 				   "  colour = \"blue\";\n"
 				   "} );\n", &o, &lc, &log), -EINVAL);
-	ck_assert_has(log, ":4: outputs.[0].colour: unknown key for plugin \"file\"");
+	ck_assert_has(log, ":4: output \"file\": colour: unknown key for plugin \"file\"");
 	ck_assert_int_eq(count_lines(log), 1);
+	config_destroy(&lc);
+	free(log);
+
+	/* a typo gets the nearest key, a core key mistyped too */
+	ck_assert_int_eq(bind_file("outputs = ( {\n"
+				   "  plugin = \"file\";\n"
+				   "  path = \"/tmp/out.json\";\n"
+				   "  fsnyc = true; formt = \"raw\";\n"
+				   "} );\n", &o, &lc, &log), -EINVAL);
+	ck_assert_has(log, "fsnyc: unknown key for plugin \"file\"");
+	ck_assert_has(log, "; did you mean \"fsync\"? valid keys: path, mode, fsync (and the core's: plugin,");
+	ck_assert_has(log, "formt: unknown key for plugin \"file\"");
+	ck_assert_has(log, "; did you mean \"format\"?");
 	config_destroy(&lc);
 	free(log);
 }
@@ -322,7 +335,7 @@ START_TEST(options_missing_required)
 				   "  plugin = \"file\";\n"
 				   "} );\n", &o, &lc, &log), -EINVAL);
 	ck_assert_has(log, "missing option \"path\" required by plugin \"file\"");
-	ck_assert_has(log, ":1: outputs.[0]");
+	ck_assert_has(log, ":1: output \"file\"");
 	ck_assert_int_eq(count_lines(log), 1);
 	config_destroy(&lc);
 	free(log);
@@ -341,7 +354,7 @@ START_TEST(options_mistyped)
 				   "  path = \"/tmp/out.json\";\n"
 				   "  fsync = 1;\n"
 				   "} );\n", &o, &lc, &log), -EINVAL);
-	ck_assert_has(log, ":4: outputs.[0].fsync: must be true or false");
+	ck_assert_has(log, ":4: output \"file\": fsync: must be true or false");
 	ck_assert_int_eq(count_lines(log), 1);
 	config_destroy(&lc);
 	free(log);
@@ -460,7 +473,7 @@ START_TEST(options_all_types)
 	capture_begin();
 	ck_assert_int_eq(options_bind(&o, &all_types_plugin, g, "alltypes.so"), -EINVAL);
 	log = capture_end();
-	ck_assert_has(log, ":2: outputs.[0].props: must be a group of settings");
+	ck_assert_has(log, ":2: output \"alltypes\": props: must be a group of settings");
 	options_free(&o);
 	config_destroy(&lc);
 	free(log);
