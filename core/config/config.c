@@ -36,6 +36,7 @@ static const struct key input_keys[] = {
 	{ "event_timeout_ms", CONFIG_TYPE_INT, NULL },
 	{ "status_interval_ms", CONFIG_TYPE_INT, NULL },
 	{ "load_rules", CONFIG_TYPE_BOOL, NULL },
+	{ "path", CONFIG_TYPE_STRING, NULL },
 	{ NULL, 0, NULL }
 };
 static const struct key socket_keys[] = {
@@ -505,6 +506,29 @@ int config_check_plugin_dir(const struct config *c)
 	return -EINVAL;
 }
 
+/* input.mode, and input.path for follow. */
+static int load_input_mode(struct config *c, config_setting_t *root)
+{
+	const char *s = get_str(root, "input.mode", "unicast");
+
+	c->input_path = get_str(root, "input.path", NULL);
+	if (strcmp(s, "multicast") == 0)
+		c->input_mode = INPUT_MULTICAST;
+	else if (strcmp(s, "follow") == 0)
+		c->input_mode = INPUT_FOLLOW;
+	else if (strcmp(s, "unicast") != 0)
+		return bad(config_setting_lookup(root, "input.mode"),
+			   "unknown mode \"%s\" (known: unicast, multicast, follow)", s);
+	if (c->input_path && c->input_mode != INPUT_FOLLOW)
+		return bad(config_setting_lookup(root, "input.path"),
+			   "only mode \"follow\" reads a file%s", "");
+	if (c->input_mode == INPUT_FOLLOW && !c->input_path)
+		c->input_path = "/var/log/audit/audit.log";
+	if (c->input_path && c->input_path[0] != '/')
+		return bad(config_setting_lookup(root, "input.path"), "must be an absolute path%s", "");
+	return 0;
+}
+
 static int load_values(struct config *c, config_setting_t *root)
 {
 	const char *s;
@@ -518,12 +542,8 @@ static int load_values(struct config *c, config_setting_t *root)
 	if ((c->log_level = log_level_from_name(s)) < 0)
 		rc = bad(config_setting_lookup(root, "log_level"),
 			 "unknown level \"%s\" (known: err, warning, notice, info, debug)", s);
-	s = get_str(root, "input.mode", "unicast");
-	if (strcmp(s, "multicast") == 0)
-		c->input_mode = INPUT_MULTICAST;
-	else if (strcmp(s, "unicast") != 0)
-		rc = bad(config_setting_lookup(root, "input.mode"),
-			 "unknown mode \"%s\" (known: unicast, multicast)", s);
+	if (load_input_mode(c, root) < 0)
+		rc = -EINVAL;
 	get_bool(root, "input.enable", &c->enable_audit);
 	U(root, "input.event_timeout_ms", 3600000, c->event_timeout_ms);
 	U(root, "input.status_interval_ms", 3600000, c->status_interval_ms);

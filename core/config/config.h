@@ -13,7 +13,7 @@
 
 /* Per output: go-audit's shape, the enriched object, auditd's text lines. */
 enum format { FORMAT_GOAUDIT, FORMAT_ENRICHED, FORMAT_RAW, FORMAT_COUNT };
-enum input_mode { INPUT_UNICAST, INPUT_MULTICAST };
+enum input_mode { INPUT_UNICAST, INPUT_MULTICAST, INPUT_FOLLOW };
 enum exit_rules { EXIT_RULES_CLEAR, EXIT_RULES_KEEP };
 enum exit_enabled { EXIT_ENABLED_RESTORE, EXIT_ENABLED_KEEP, EXIT_ENABLED_DISABLE };
 
@@ -49,6 +49,7 @@ struct config {
 	int log_level;
 
 	enum input_mode input_mode;
+	const char *input_path;		/* input.path: follow's log */
 	int enable_audit;		/* set AUDIT_STATUS_ENABLED=1 at start */
 	unsigned event_timeout_ms;
 	unsigned status_interval_ms;	/* AUDIT_GET poll */

@@ -532,6 +532,19 @@ int output_idle(struct output *o)
 	return !o->running || atomic_load(&o->disabled) ? queue_depth(&o->q) == 0 : queue_idle(&o->q);
 }
 
+uint64_t output_taken(struct output *o)
+{
+	uint64_t given = atomic_load(&o->enqueued), held, undelivered;
+
+	/* Held first: the worker counts undelivered events before it says it
+	 * is done with them, so this order can only undercount. */
+	pthread_mutex_lock(&o->q.mu);
+	held = o->q.count + o->q.in_flight;
+	pthread_mutex_unlock(&o->q.mu);
+	undelivered = atomic_load(&o->undelivered);
+	return given > held + undelivered ? given - held - undelivered : 0;
+}
+
 uint64_t output_dropped(struct output *o)
 {
 	uint64_t n;

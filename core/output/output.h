@@ -82,6 +82,11 @@ void output_release(struct output *o);
 /* 1 when the output has nothing queued and no batch in hand. */
 int output_idle(struct output *o);
 
+/* How many of the events pushed to it the output is through with: written,
+ * spooled, or dropped; its queue is FIFO, so they are the first ones.  For
+ * a file input's saved position (core/input/follow.c).  Reader thread. */
+uint64_t output_taken(struct output *o);
+
 void output_log_stats(struct output *o);
 uint64_t output_dropped(struct output *o);
 
