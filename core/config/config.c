@@ -349,7 +349,11 @@ static int load_output(struct output_config *o, config_setting_t *g)
 	o->plugin = get_str(g, "plugin", NULL);
 	if (!o->plugin)
 		return bad(g, "missing key \"plugin\"%s", "");
-	o->name = get_str(g, "name", o->plugin);
+	if (o->plugin[0] == '/') {	/* a plugin by path is named after its file */
+		const char *base = strrchr(o->plugin, '/') + 1;
+		snprintf(o->path_name, sizeof(o->path_name), "%.*s", (int)strcspn(base, "."), base);
+	}
+	o->name = get_str(g, "name", o->path_name[0] ? o->path_name : o->plugin);
 	o->format = FORMAT_GOAUDIT;
 	s = get_str(g, "format", "goaudit");
 	if (strcmp(s, "enriched") == 0)

@@ -37,6 +37,7 @@ struct output_config {
 	struct filter_set filters;	/* this output's; after the global ones */
 	struct spool_config spool;	/* spool = { ... }; dir NULL: none */
 	config_setting_t *group;	/* the whole group; plugin keys are checked by the loader */
+	char path_name[72];		/* the default name of a plugin given by path: NAME of /.../NAME.so */
 };
 
 struct config {

@@ -104,6 +104,38 @@ static void host_drop(struct auditstream_ctx *ctx, uint64_t n, const char *reaso
 	snprintf(o->rejected_reason, sizeof(o->rejected_reason), "%s", reason ? reason : "dropped");
 }
 
+/* ------------------------------------------------------------ ABI 1.1 */
+
+static const char *host_format(struct auditstream_ctx *ctx)
+{
+	switch (ctx->out->cfg->format) {
+	case FORMAT_ENRICHED: return "enriched";
+	case FORMAT_RAW: return "raw";
+	default: return "goaudit";
+	}
+}
+
+/* A plugin's complaint about one of its values, placed like the core's
+ * config errors: at the key's line, or the group's when it is not set. */
+static void host_opt_error(struct auditstream_ctx *ctx, const char *key, const char *fmt, ...)
+{
+	struct output *o = ctx->out;
+	const config_setting_t *s = key ? config_setting_get_member(o->cfg->group, key) : NULL;
+	char where[512], msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	config_where(s ? s : o->cfg->group, where, sizeof(where));
+	if (s)
+		log_err("%s: %s (plugin \"%s\")", where, msg, o->plugin.desc.name);
+	else
+		log_err("%s: %s%s%s (plugin \"%s\")", where, key ? key : "", key ? ": " : "", msg,
+			o->plugin.desc.name);
+	o->opt_errors++;
+}
+
 const struct auditstream_host output_host = {
 	.struct_size = sizeof(struct auditstream_host),
 	.abi_major = AUDITSTREAM_ABI_MAJOR,
@@ -117,4 +149,6 @@ const struct auditstream_host output_host = {
 	.opt_foreach = host_opt_foreach,
 	.count = host_count,
 	.drop = host_drop,
+	.format = host_format,
+	.opt_error = host_opt_error,
 };

@@ -21,6 +21,17 @@ struct options {
 	size_t n;
 };
 
+/*
+ * Copies a plugin's option table (elements of `stride` bytes, the plugin's
+ * option_size) into this core's struct auditstream_option, members it does
+ * not have zeroed, and checks it: names, duplicates, collisions with the
+ * core's keys, types, defaults, ranges and choices.  *out is NULL-name
+ * ended, for free().  Returns 0, or -EINVAL / -ENOMEM after logging one line
+ * per bad option naming the plugin's path and the option.
+ */
+int options_table_load(const void *table, size_t stride, const char *plugin,
+		       const char *plugin_path, struct auditstream_option **out);
+
 /* Returns 0 or -EINVAL after logging "FILE:LINE: KEY: reason" for each error. */
 int options_bind(struct options *o, const struct auditstream_plugin *p,
 		 const config_setting_t *group, const char *plugin_path);

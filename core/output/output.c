@@ -36,6 +36,13 @@ int output_prepare(struct output *o, const struct output_config *cfg, const char
 		return rc;
 	if ((rc = options_bind(&o->opts, &o->plugin.desc, cfg->group, o->plugin.path)) < 0)
 		return rc;
+	/* The plugin's own checks of its values (ABI 1.1): --check-config too. */
+	if (o->plugin.desc.check && (o->plugin.desc.check(&output_host, &o->ctx) < 0 || o->opt_errors)) {
+		if (!o->opt_errors)
+			log_err("output %s: plugin \"%s\" refused its options without saying why",
+				cfg->name, o->plugin.desc.name);
+		return -EINVAL;
+	}
 	if ((rc = queue_init(&o->q, cfg->queue_size, cfg->overflow)) < 0)
 		return rc;
 	o->q.give_up = signals_stop_pending;

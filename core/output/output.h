@@ -29,6 +29,7 @@ struct output {
 	const char *node;
 	struct plugin_handle plugin;
 	struct options opts;
+	unsigned opt_errors;		/* host->opt_error() calls: config errors */
 	void *instance;
 	struct queue q;
 	pthread_t thread;

@@ -36,10 +36,13 @@ struct file_out {
 };
 
 static const struct auditstream_option options[] = {
-	{ "path", AUDITSTREAM_OPT_STRING, NULL, 1, "file to append events to, \"-\" for stdout" },
-	{ "mode", AUDITSTREAM_OPT_STRING, "0600", 0, "octal permissions of a created file" },
-	{ "fsync", AUDITSTREAM_OPT_BOOL, "false", 0, "fsync after each batch" },
-	{ NULL, 0, NULL, 0, NULL }
+	{ .name = "path", .type = AUDITSTREAM_OPT_STRING, .default_value = NULL, .required = 1,
+	  .help = "file to append events to, \"-\" for stdout" },
+	{ .name = "mode", .type = AUDITSTREAM_OPT_STRING, .default_value = "0600", .required = 0,
+	  .help = "octal permissions of a created file" },
+	{ .name = "fsync", .type = AUDITSTREAM_OPT_BOOL, .default_value = "false", .required = 0,
+	  .help = "fsync after each batch" },
+	{ 0 }
 };
 
 static int open_target(struct file_out *f)

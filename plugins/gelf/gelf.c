@@ -102,15 +102,23 @@ struct gelf_out {
 };
 
 static const struct auditstream_option options[] = {
-	{ "address", AUDITSTREAM_OPT_STRING, NULL, 1, "host:port of the GELF input" },
-	{ "transport", AUDITSTREAM_OPT_STRING, "udp", 0, "\"udp\" or \"tcp\"" },
-	{ "compress", AUDITSTREAM_OPT_STRING, "none", 0, "UDP compression: \"none\", \"zlib\" or \"gzip\"" },
-	{ "chunk_size", AUDITSTREAM_OPT_INT, "1420", 0, "UDP datagram size, 128..65507" },
-	{ "host", AUDITSTREAM_OPT_STRING, NULL, 0, "GELF host field (default: the node name)" },
-	{ "level", AUDITSTREAM_OPT_INT, "6", 0, "syslog severity of audit events, 0..7" },
-	{ "full_message", AUDITSTREAM_OPT_BOOL, "false", 0, "also send the event JSON as full_message" },
-	{ "timeout_ms", AUDITSTREAM_OPT_INT, "5000", 0, "connect and send timeout in ms" },
-	{ NULL, 0, NULL, 0, NULL }
+	{ .name = "address", .type = AUDITSTREAM_OPT_STRING, .default_value = NULL, .required = 1,
+	  .help = "host:port of the GELF input" },
+	{ .name = "transport", .type = AUDITSTREAM_OPT_STRING, .default_value = "udp", .required = 0,
+	  .help = "\"udp\" or \"tcp\"" },
+	{ .name = "compress", .type = AUDITSTREAM_OPT_STRING, .default_value = "none", .required = 0,
+	  .help = "UDP compression: \"none\", \"zlib\" or \"gzip\"" },
+	{ .name = "chunk_size", .type = AUDITSTREAM_OPT_INT, .default_value = "1420", .required = 0,
+	  .help = "UDP datagram size, 128..65507" },
+	{ .name = "host", .type = AUDITSTREAM_OPT_STRING, .default_value = NULL, .required = 0,
+	  .help = "GELF host field (default: the node name)" },
+	{ .name = "level", .type = AUDITSTREAM_OPT_INT, .default_value = "6", .required = 0,
+	  .help = "syslog severity of audit events, 0..7" },
+	{ .name = "full_message", .type = AUDITSTREAM_OPT_BOOL, .default_value = "false", .required = 0,
+	  .help = "also send the event JSON as full_message" },
+	{ .name = "timeout_ms", .type = AUDITSTREAM_OPT_INT, .default_value = "5000", .required = 0,
+	  .help = "connect and send timeout in ms" },
+	{ 0 }
 };
 
 /* ------------------------------------------------------------- buffers */

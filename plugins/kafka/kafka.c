@@ -110,12 +110,17 @@ struct kafka_out {
 };
 
 static const struct auditstream_option options[] = {
-	{ "brokers", AUDITSTREAM_OPT_STRING, NULL, 1, "bootstrap servers, host:port[,host:port...]" },
-	{ "topic", AUDITSTREAM_OPT_STRING, NULL, 1, "topic to produce to" },
-	{ "key", AUDITSTREAM_OPT_STRING, "none", 0, "message key: none, node or serial" },
-	{ "timeout_ms", AUDITSTREAM_OPT_INT, "10000", 0, "how long a batch may wait for delivery" },
-	{ "properties", AUDITSTREAM_OPT_PASSTHROUGH, NULL, 0, "librdkafka properties, passed through" },
-	{ NULL, 0, NULL, 0, NULL }
+	{ .name = "brokers", .type = AUDITSTREAM_OPT_STRING, .default_value = NULL, .required = 1,
+	  .help = "bootstrap servers, host:port[,host:port...]" },
+	{ .name = "topic", .type = AUDITSTREAM_OPT_STRING, .default_value = NULL, .required = 1,
+	  .help = "topic to produce to" },
+	{ .name = "key", .type = AUDITSTREAM_OPT_STRING, .default_value = "none", .required = 0,
+	  .help = "message key: none, node or serial" },
+	{ .name = "timeout_ms", .type = AUDITSTREAM_OPT_INT, .default_value = "10000", .required = 0,
+	  .help = "how long a batch may wait for delivery" },
+	{ .name = "properties", .type = AUDITSTREAM_OPT_PASSTHROUGH, .default_value = NULL, .required = 0,
+	  .help = "librdkafka properties, passed through" },
+	{ 0 }
 };
 
 static int64_t now_ms(void)

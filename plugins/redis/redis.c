@@ -85,19 +85,31 @@ struct redis_out {
 };
 
 static const struct auditstream_option options[] = {
-	{ "host", AUDITSTREAM_OPT_STRING, "127.0.0.1", 0, "Redis server name or address" },
-	{ "port", AUDITSTREAM_OPT_INT, "6379", 0, "Redis server TCP port" },
-	{ "unix_socket", AUDITSTREAM_OPT_STRING, NULL, 0, "unix socket path (instead of host/port)" },
-	{ "username", AUDITSTREAM_OPT_STRING, NULL, 0, "ACL user name for AUTH (Redis 6+)" },
-	{ "password", AUDITSTREAM_OPT_STRING, NULL, 0, "password for AUTH" },
-	{ "db", AUDITSTREAM_OPT_INT, "0", 0, "database number to SELECT" },
-	{ "mode", AUDITSTREAM_OPT_STRING, "list", 0, "list, stream or pubsub" },
-	{ "key", AUDITSTREAM_OPT_STRING, NULL, 1, "list or stream key, or pubsub channel" },
-	{ "push", AUDITSTREAM_OPT_STRING, "rpush", 0, "list mode: rpush or lpush" },
-	{ "field", AUDITSTREAM_OPT_STRING, "event", 0, "stream mode: field holding the JSON" },
-	{ "maxlen", AUDITSTREAM_OPT_INT, "0", 0, "stream mode: trim to about N entries (0: never)" },
-	{ "timeout_ms", AUDITSTREAM_OPT_INT, "2000", 0, "connect and command timeout in ms" },
-	{ NULL, 0, NULL, 0, NULL }
+	{ .name = "host", .type = AUDITSTREAM_OPT_STRING, .default_value = "127.0.0.1", .required = 0,
+	  .help = "Redis server name or address" },
+	{ .name = "port", .type = AUDITSTREAM_OPT_INT, .default_value = "6379", .required = 0,
+	  .help = "Redis server TCP port" },
+	{ .name = "unix_socket", .type = AUDITSTREAM_OPT_STRING, .default_value = NULL, .required = 0,
+	  .help = "unix socket path (instead of host/port)" },
+	{ .name = "username", .type = AUDITSTREAM_OPT_STRING, .default_value = NULL, .required = 0,
+	  .help = "ACL user name for AUTH (Redis 6+)" },
+	{ .name = "password", .type = AUDITSTREAM_OPT_STRING, .default_value = NULL, .required = 0,
+	  .help = "password for AUTH" },
+	{ .name = "db", .type = AUDITSTREAM_OPT_INT, .default_value = "0", .required = 0,
+	  .help = "database number to SELECT" },
+	{ .name = "mode", .type = AUDITSTREAM_OPT_STRING, .default_value = "list", .required = 0,
+	  .help = "list, stream or pubsub" },
+	{ .name = "key", .type = AUDITSTREAM_OPT_STRING, .default_value = NULL, .required = 1,
+	  .help = "list or stream key, or pubsub channel" },
+	{ .name = "push", .type = AUDITSTREAM_OPT_STRING, .default_value = "rpush", .required = 0,
+	  .help = "list mode: rpush or lpush" },
+	{ .name = "field", .type = AUDITSTREAM_OPT_STRING, .default_value = "event", .required = 0,
+	  .help = "stream mode: field holding the JSON" },
+	{ .name = "maxlen", .type = AUDITSTREAM_OPT_INT, .default_value = "0", .required = 0,
+	  .help = "stream mode: trim to about N entries (0: never)" },
+	{ .name = "timeout_ms", .type = AUDITSTREAM_OPT_INT, .default_value = "2000", .required = 0,
+	  .help = "connect and command timeout in ms" },
+	{ 0 }
 };
 
 /* ------------------------------------------------------------ errors */

@@ -129,20 +129,33 @@ struct syslog_out {
 };
 
 static const struct auditstream_option options[] = {
-	{ "network", AUDITSTREAM_OPT_STRING, "unix", 0, "transport: unix, udp or tcp" },
-	{ "socket_path", AUDITSTREAM_OPT_STRING, "/dev/log", 0, "local syslog socket (network unix)" },
-	{ "socket_type", AUDITSTREAM_OPT_STRING, "dgram", 0, "dgram or stream (network unix)" },
-	{ "address", AUDITSTREAM_OPT_STRING, NULL, 0, "host:port of the daemon (network udp or tcp)" },
-	{ "facility", AUDITSTREAM_OPT_STRING, "local0", 0, "syslog facility name" },
-	{ "severity", AUDITSTREAM_OPT_STRING, "info", 0, "syslog severity of audit events" },
-	{ "loss_severity", AUDITSTREAM_OPT_STRING, "warning", 0, "syslog severity of loss events" },
-	{ "tag", AUDITSTREAM_OPT_STRING, "auditstream", 0, "tag / APP-NAME" },
-	{ "protocol", AUDITSTREAM_OPT_STRING, "rfc3164", 0, "header format: rfc3164 or rfc5424" },
-	{ "framing", AUDITSTREAM_OPT_STRING, "auto", 0, "stream framing: octet, lf or auto" },
-	{ "max_message_size", AUDITSTREAM_OPT_INT, "0", 0, "largest message in bytes (0: per transport)" },
-	{ "oversize", AUDITSTREAM_OPT_STRING, "drop", 0, "bigger events: drop (reported) or truncate" },
-	{ "timeout_ms", AUDITSTREAM_OPT_INT, "5000", 0, "connect and send timeout" },
-	{ NULL, 0, NULL, 0, NULL }
+	{ .name = "network", .type = AUDITSTREAM_OPT_STRING, .default_value = "unix", .required = 0,
+	  .help = "transport: unix, udp or tcp" },
+	{ .name = "socket_path", .type = AUDITSTREAM_OPT_STRING, .default_value = "/dev/log", .required = 0,
+	  .help = "local syslog socket (network unix)" },
+	{ .name = "socket_type", .type = AUDITSTREAM_OPT_STRING, .default_value = "dgram", .required = 0,
+	  .help = "dgram or stream (network unix)" },
+	{ .name = "address", .type = AUDITSTREAM_OPT_STRING, .default_value = NULL, .required = 0,
+	  .help = "host:port of the daemon (network udp or tcp)" },
+	{ .name = "facility", .type = AUDITSTREAM_OPT_STRING, .default_value = "local0", .required = 0,
+	  .help = "syslog facility name" },
+	{ .name = "severity", .type = AUDITSTREAM_OPT_STRING, .default_value = "info", .required = 0,
+	  .help = "syslog severity of audit events" },
+	{ .name = "loss_severity", .type = AUDITSTREAM_OPT_STRING, .default_value = "warning", .required = 0,
+	  .help = "syslog severity of loss events" },
+	{ .name = "tag", .type = AUDITSTREAM_OPT_STRING, .default_value = "auditstream", .required = 0,
+	  .help = "tag / APP-NAME" },
+	{ .name = "protocol", .type = AUDITSTREAM_OPT_STRING, .default_value = "rfc3164", .required = 0,
+	  .help = "header format: rfc3164 or rfc5424" },
+	{ .name = "framing", .type = AUDITSTREAM_OPT_STRING, .default_value = "auto", .required = 0,
+	  .help = "stream framing: octet, lf or auto" },
+	{ .name = "max_message_size", .type = AUDITSTREAM_OPT_INT, .default_value = "0", .required = 0,
+	  .help = "largest message in bytes (0: per transport)" },
+	{ .name = "oversize", .type = AUDITSTREAM_OPT_STRING, .default_value = "drop", .required = 0,
+	  .help = "bigger events: drop (reported) or truncate" },
+	{ .name = "timeout_ms", .type = AUDITSTREAM_OPT_INT, .default_value = "5000", .required = 0,
+	  .help = "connect and send timeout" },
+	{ 0 }
 };
 
 struct name_code {

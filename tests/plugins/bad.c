@@ -1,6 +1,10 @@
 /* tests/plugins/bad.c -- a plugin that is wrong in one way, chosen at build
  * time, for the loader's refusal tests: BAD_MAJOR, BAD_MINOR, BAD_SIZE,
- * BAD_NO_SYMBOL, or a BAD_NAME that is not its file name. */
+ * BAD_NO_SYMBOL, or a BAD_NAME that is not its file name; BAD_OPTIONS adds
+ * an option table (BAD_DUP_OPTION: with a name declared twice).  Built
+ * against sdk/abi/1.0's header it is a plugin of ABI 1.0 (options of the
+ * 1.0 element size); built with -fvisibility=hidden it checks that the
+ * header's AUDITSTREAM_PLUGIN_EXPORT keeps the entry point visible. */
 #include <stdlib.h>
 
 #include <auditstream/plugin.h>
@@ -36,6 +40,19 @@ static void bad_destroy(void *i)
 	(void)i;
 }
 
+#ifdef BAD_OPTIONS
+/* Positional, as a 1.0 plugin wrote them: the 1.0 header has no more. */
+static const struct auditstream_option options[] = {
+	{ "level", AUDITSTREAM_OPT_INT, "3", 0, "a number" },
+	{ "label", AUDITSTREAM_OPT_STRING, "x", 0, "a word" },
+#ifdef BAD_DUP_OPTION
+	{ "level", AUDITSTREAM_OPT_BOOL, "true", 0, "the same name again" },
+#endif
+	{ "on", AUDITSTREAM_OPT_BOOL, "true", 0, "a switch" },
+	{ NULL, 0, NULL, 0, NULL }
+};
+#endif
+
 static const struct auditstream_plugin plugin = {
 	.abi_major = BAD_MAJOR,
 	.abi_minor = BAD_MINOR,
@@ -46,6 +63,12 @@ static const struct auditstream_plugin plugin = {
 	.create = bad_create,
 	.write = bad_write,
 	.destroy = bad_destroy,
+#ifdef BAD_OPTIONS
+	.options = options,
+#if AUDITSTREAM_ABI_MINOR >= 1
+	.option_size = sizeof(struct auditstream_option),
+#endif
+#endif
 };
 
 #ifdef BAD_NO_SYMBOL

@@ -18,11 +18,11 @@ struct flaky {
 };
 
 static const struct auditstream_option options[] = {
-	{ "path", AUDITSTREAM_OPT_STRING, NULL, 1, "file to append to" },
-	{ "down_flag", AUDITSTREAM_OPT_STRING, NULL, 1, "RETRY while this file exists" },
-	{ "fatal_flag", AUDITSTREAM_OPT_STRING, "/nonexistent", 0, "FATAL while this file exists" },
-	{ "reject_flag", AUDITSTREAM_OPT_STRING, "/nonexistent", 0, "drop events (host->drop) while this file exists" },
-	{ NULL, 0, NULL, 0, NULL }
+	{ .name = "path", .type = AUDITSTREAM_OPT_STRING, .default_value = NULL, .required = 1, .help = "file to append to" },
+	{ .name = "down_flag", .type = AUDITSTREAM_OPT_STRING, .default_value = NULL, .required = 1, .help = "RETRY while this file exists" },
+	{ .name = "fatal_flag", .type = AUDITSTREAM_OPT_STRING, .default_value = "/nonexistent", .required = 0, .help = "FATAL while this file exists" },
+	{ .name = "reject_flag", .type = AUDITSTREAM_OPT_STRING, .default_value = "/nonexistent", .required = 0, .help = "drop events (host->drop) while this file exists" },
+	{ 0 }
 };
 
 static int flaky_create(const struct auditstream_host *h, struct auditstream_ctx *c, void **i)

@@ -13,9 +13,9 @@ struct slow {
 };
 
 static const struct auditstream_option options[] = {
-	{ "path", AUDITSTREAM_OPT_STRING, NULL, 1, "file to append to" },
-	{ "delay_ms", AUDITSTREAM_OPT_INT, "100", 0, "sleep per batch" },
-	{ NULL, 0, NULL, 0, NULL }
+	{ .name = "path", .type = AUDITSTREAM_OPT_STRING, .default_value = NULL, .required = 1, .help = "file to append to" },
+	{ .name = "delay_ms", .type = AUDITSTREAM_OPT_INT, .default_value = "100", .required = 0, .help = "sleep per batch" },
+	{ 0 }
 };
 
 static int slow_create(const struct auditstream_host *h, struct auditstream_ctx *c, void **i)

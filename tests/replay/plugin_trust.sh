@@ -1,12 +1,15 @@
 #!/bin/sh
-# Plugins run inside a root daemon: plugin_dir and the plugin file must be
-# owned by root (or the user running the daemon) and not writable by group
-# or others; anything else is refused with one line saying why, and the
-# daemon does not start.  The trusted case loads and delivers.
+# Plugins run inside a root daemon: plugin_dir, the plugin file and every
+# directory above them must be owned by root (or the user running the
+# daemon) and not writable by group or others (a root-owned sticky /tmp
+# excepted); anything else is refused with one line saying why, and the
+# daemon does not start.  The trusted case loads and delivers, by name from
+# plugin_dir or by absolute path.
 . "$top_srcdir/tests/lib/common.sh"
 
 so=$top_builddir/plugins/.libs/file.so
 [ -e "$so" ] || skip "the file plugin is not built"
+chmod 0755 "$TMP"
 dir=$TMP/trusted
 mkdir "$dir"
 chmod 0755 "$dir"
@@ -40,10 +43,41 @@ refused "$dir/file.so: refused: plugin owned by uid [0-9]* with mode 0646"
 chmod 0644 "$TMP/file-real.so"
 run || { cat "$TMP/err"; fail "a trusted plugin behind a symlink did not load"; }
 
+# Every directory above: a group-writable parent lets its group swap
+# plugin_dir for one of its own.
+chmod 0775 "$TMP"
+refused "$TMP: refused: a directory above $dir owned by uid [0-9]* with mode 0775"
+chmod 0755 "$TMP"
+# ... and above the file a symlink leads to.
+mkdir "$TMP/open"; mv "$TMP/file-real.so" "$TMP/open/"; chmod 0777 "$TMP/open"
+ln -sf "$TMP/open/file-real.so" "$dir/file.so"
+refused "$TMP/open: refused: the directory of the plugin owned by uid [0-9]* with mode 0777"
+chmod 0755 "$TMP/open"
+run || { cat "$TMP/err"; fail "a trusted plugin behind a symlink did not load"; }
+
+# By absolute path, under the same checks; the output is named after the file.
+rm "$dir/file.so"; cp "$TMP/open/file-real.so" "$TMP/open/file.so"
+printf 'plugin_dir = "/nonexistent";\noutputs = ( { plugin = "%s"; path = "%s/abs.json"; } );\n' \
+	"$TMP/open/file.so" "$TMP" > "$TMP/a.conf"
+run || { cat "$TMP/err"; fail "a plugin by absolute path did not load"; }
+[ "$(wc -l < "$TMP/abs.json")" -gt 0 ] || fail "nothing delivered through the plugin by path"
+grep -q "plugin file .* loaded from $TMP/open/file.so" "$TMP/err" || fail "no load line: $(cat "$TMP/err")"
+grep -q "output file: enqueued=" "$TMP/err" || fail "the output is not named after its file: $(cat "$TMP/err")"
+chmod 0777 "$TMP/open"
+refused "$TMP/open: refused: the directory of the plugin owned by uid [0-9]* with mode 0777"
+chmod 0755 "$TMP/open"
+chmod 0664 "$TMP/open/file.so"
+refused "$TMP/open/file.so: refused: plugin owned by uid [0-9]* with mode 0664"
+chmod 0644 "$TMP/open/file.so"
+printf 'outputs = ( { plugin = "%s"; path = "%s/abs.json"; } );\n' "$TMP/open/file.txt" "$TMP" > "$TMP/a.conf"
+refused "plugin \"$TMP/open/file.txt\": invalid path"
+printf 'plugin_dir = "%s";\noutputs = ( { plugin = "file"; path = "%s/out.json"; } );\n' "$dir" "$TMP" > "$TMP/a.conf"
+mv "$TMP/open/file-real.so" "$dir/file.so"
+
 if [ "$(id -u)" = 0 ]; then
-	chown nobody "$TMP/file-real.so"
+	chown nobody "$dir/file.so"
 	refused "$dir/file.so: refused: plugin owned by uid $(id -u nobody) with mode 0644"
-	chown 0 "$TMP/file-real.so"
+	chown 0 "$dir/file.so"
 	chown nobody "$dir"
 	refused "$dir: refused: plugin_dir owned by uid $(id -u nobody)"
 	chown 0 "$dir"

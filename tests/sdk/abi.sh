@@ -1,19 +1,27 @@
 #!/bin/sh
-# The plugin ABI against its baseline (sdk/abi/baseline.txt, measured by
-# sdk/abi/abi.py with the compiler): the current header is compatible, and
+# The plugin ABI against its baselines (sdk/abi/<minor>/baseline.txt,
+# measured by sdk/abi/abi.py with the compiler): the current header is
+# compatible with 1.0 and is 1.1, and
 # the checker catches what it must -- a member inserted in the middle or a
 # changed type without raising abi_major, an appended member or a new
 # function without raising abi_minor -- and accepts those with the right
-# bump.  Then a plugin built from the baseline headers (sdk/abi/1.0/, the
-# header as it was at the baseline) still loads and works in this daemon.
+# bump.  Then a plugin built from the 1.0 baseline header (sdk/abi/1.0/,
+# the header as it was) still loads and works in this daemon.
 . "$top_srcdir/tests/lib/common.sh"
 command -v python3 >/dev/null || skip "python3 missing"
 [ "$(uname -m)" = x86_64 ] || skip "the baseline is measured on x86_64"
 ABI="python3 $top_srcdir/sdk/abi/abi.py"
-BASE=$top_srcdir/sdk/abi/baseline.txt
+BASE10=$top_srcdir/sdk/abi/1.0/baseline.txt
+BASE=$top_srcdir/sdk/abi/1.1/baseline.txt
 
-$ABI check "$BASE" "$top_srcdir/sdk/include" >"$TMP/out" 2>&1 || { cat "$TMP/out"; fail "the SDK header breaks the baseline ABI"; }
+$ABI check "$BASE10" "$top_srcdir/sdk/include" >"$TMP/out" 2>&1 || { cat "$TMP/out"; fail "the SDK header breaks the 1.0 ABI"; }
 cat "$TMP/out" >&2
+$ABI check "$BASE" "$top_srcdir/sdk/include" >"$TMP/out" 2>&1 || { cat "$TMP/out"; fail "the SDK header breaks the 1.1 ABI"; }
+for v in 1.0 1.1; do	# each baseline is its header, measured
+	$ABI dump "$top_srcdir/sdk/abi/$v" | cmp -s - "$top_srcdir/sdk/abi/$v/baseline.txt" ||
+		fail "sdk/abi/$v's header does not match its baseline.txt"
+done
+$ABI dump "$top_srcdir/sdk/include" | grep -q '^abi 1 1$' || fail "the header is not ABI 1.1"
 
 # mutate NAME EXPECT(0|1) PYTHON-REPLACEMENT... : edit a copy of the header
 # and check the verdict.
@@ -35,7 +43,7 @@ PY
 	[ "$got" = "$want" ] || { cat "$TMP/out"; fail "$name: verdict $got, want $want"; }
 	note "$name: $(head -n 1 "$TMP/out")"
 }
-MIN0='#define AUDITSTREAM_ABI_MINOR 0'
+MIN0='#define AUDITSTREAM_ABI_MINOR 1'
 MAJ1='#define AUDITSTREAM_ABI_MAJOR 1'
 EV='	uint64_t serial;	/* kernel serial'
 mutate "inserted member" 1 "$EV" "	uint32_t pad;
@@ -45,24 +53,32 @@ $EV" "$MAJ1" "#define AUDITSTREAM_ABI_MAJOR 2"
 mutate "changed type" 1 "	int64_t time_ns;" "	uint64_t time_ns;"
 mutate "changed callback" 1 "	int (*reopen)(void *instance);" "	int (*reopen)(void *instance, int how);"
 mutate "changed constant" 1 "AUDITSTREAM_FATAL = 2" "AUDITSTREAM_FATAL = 3"
-APP='	void (*drop)(struct auditstream_ctx *ctx, uint64_t n, const char *reason);'
+APP='	void (*opt_error)(struct auditstream_ctx *ctx, const char *key, const char *fmt, ...)
+		__attribute__((format(printf, 3, 4)));'
 mutate "appended host member" 1 "$APP" "$APP
 	int (*flags)(struct auditstream_ctx *ctx);"
 mutate "appended host member, minor raised" 0 "$APP" "$APP
-	int (*flags)(struct auditstream_ctx *ctx);" "$MIN0" "#define AUDITSTREAM_ABI_MINOR 1"
+	int (*flags)(struct auditstream_ctx *ctx);" "$MIN0" "#define AUDITSTREAM_ABI_MINOR 2"
 mutate "new function" 1 "#endif /* AUDITSTREAM_PLUGIN_H */" \
 	"int auditstream_plugin_probe(void);
 #endif /* AUDITSTREAM_PLUGIN_H */"
 
-# A plugin built from the baseline headers loads in today's daemon.
+# A growing option element is safe only because the descriptor declares
+# its size: inserting into it breaks like any struct.
+OPT='	const char *help;		/* one line, for documentation and errors */'
+mutate "inserted option member" 1 "$OPT" "	int flags;
+$OPT" "$MIN0" "#define AUDITSTREAM_ABI_MINOR 2"
+
+# The 1.0 example, built from the 1.0 baseline header, loads in today's
+# daemon and runs.
 cc -std=gnu11 -Wall -Wextra -Werror -shared -fPIC -I "$top_srcdir/sdk/abi/1.0" \
-	-o "$PLUGDIR/null.so" "$top_srcdir/sdk/examples/null/null.c" 2>"$TMP/cc.log" ||
-	{ cat "$TMP/cc.log"; fail "the example does not build against the baseline header"; }
-# The baseline copy is the header itself as it was: its ABI is the baseline.
-$ABI dump "$top_srcdir/sdk/abi/1.0" | cmp -s - "$BASE" || fail "sdk/abi/1.0's header does not match baseline.txt"
+	-o "$PLUGDIR/null.so" "$top_srcdir/tests/sdk/null10.c" 2>"$TMP/cc.log" ||
+	{ cat "$TMP/cc.log"; fail "the 1.0 example does not build against the baseline header"; }
 make_events 30 1 > "$TMP/in.log"
 write_config "$TMP/a.conf" "plugin = \"null\"; report_every = 10;"
 "$AUDITSTREAM" -c "$TMP/a.conf" --check-config >"$TMP/log" 2>&1 || { cat "$TMP/log"; fail "--check-config with the baseline plugin"; }
 "$AUDITSTREAM" -c "$TMP/a.conf" --replay "$TMP/in.log" 2>"$TMP/log" || { cat "$TMP/log"; fail "replay with the baseline plugin"; }
 grep -q "output null: enqueued=30 written=30 .* discarded=30" "$TMP/log" || fail "$(grep null "$TMP/log")"
+grep -q "plugin null 1.0 loaded from .*(plugin ABI 1.0, this auditstream has ABI 1.1)" "$TMP/log" ||
+	fail "the load line: $(grep 'plugin null' "$TMP/log")"
 exit 0

@@ -14,6 +14,11 @@
 #include "util/log.h"
 #include "output/options.h"
 
+#define STR2(x) #x
+#define STR(x) STR2(x)
+/* This core's ABI as the refusals print it, e.g. "ABI 1.1". */
+#define CORE_ABI "ABI " STR(AUDITSTREAM_ABI_MAJOR) "." STR(AUDITSTREAM_ABI_MINOR)
+
 /* ------------------------------------------------------------- helpers */
 
 /* $top_builddir as the test harness exports it, else the usual guesses. */
@@ -126,19 +131,21 @@ static void assert_refusal(const char *name, int want_rc, const char *const *mus
 
 /* ------------------------------------------------------------ refusals */
 
-/* ABI 2.0 against this core's 1.0: refused, both versions named. */
+/* ABI 2.x against this core's 1.x: refused, both versions named. */
 START_TEST(refuse_badmajor)
 {
-	static const char *const want[] = { "plugin ABI 2.0", "this auditstream has ABI 1.0", NULL };
+	static const char *const want[] = { "plugin ABI 2." STR(AUDITSTREAM_ABI_MINOR),
+					    "this auditstream has " CORE_ABI, NULL };
 
 	assert_refusal("badmajor", -EPROTO, want);
 }
 END_TEST
 
-/* A newer minor (1.7) than the core's (1.0): refused, both versions named. */
+/* A newer minor (1.7) than the core's: refused, both versions named. */
 START_TEST(refuse_newerminor)
 {
-	static const char *const want[] = { "plugin ABI 1.7", "ABI 1.0", NULL };
+	static const char *const want[] = { "plugin ABI 1.7", "newer than this auditstream's " CORE_ABI,
+					    NULL };
 
 	assert_refusal("newerminor", -EPROTO, want);
 }
@@ -147,7 +154,7 @@ END_TEST
 /* A descriptor of 16 bytes cannot hold the ABI 1.0 callbacks: refused. */
 START_TEST(refuse_shortstruct)
 {
-	static const char *const want[] = { "16 bytes", "ABI 1.0", "this auditstream has ABI 1.0", NULL };
+	static const char *const want[] = { "16 bytes", "this auditstream has " CORE_ABI, NULL };
 
 	assert_refusal("shortstruct", -EPROTO, want);
 }
@@ -157,7 +164,7 @@ END_TEST
  * named). */
 START_TEST(refuse_nosymbol)
 {
-	static const char *const want[] = { "this auditstream has ABI 1.0", NULL };
+	static const char *const want[] = { "this auditstream has " CORE_ABI, NULL };
 
 	assert_refusal("nosymbol", -EINVAL, want);
 }
@@ -168,7 +175,7 @@ END_TEST
 START_TEST(refuse_wrongname)
 {
 	static const char *const want[] = { "\"somethingelse\"", "\"wrongname\"",
-					    "plugin ABI 1.0", "this auditstream has ABI 1.0", NULL };
+					    "plugin " CORE_ABI, "this auditstream has " CORE_ABI, NULL };
 
 	assert_refusal("wrongname", -EINVAL, want);
 }
@@ -194,7 +201,7 @@ END_TEST
 START_TEST(invalid_names)
 {
 	static const char *const bad[] = {
-		"../file", "..", "a/b", "/etc/passwd", "file.so", ".hidden", "", "a b", "x\n",
+		"../file", "..", "a/b", "file.so", ".hidden", "", "a b", "x\n",
 		"fi\xc3\xa9le",
 		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",	/* 65 */
 	};
@@ -216,6 +223,17 @@ START_TEST(invalid_names)
 	ck_assert_int_eq(plugin_name_valid(NULL), 0);
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
 		ck_assert_msg(plugin_name_valid(good[i]) == 1, "refused \"%s\"", good[i]);
+	/* an absolute path must name NAME.so */
+	{
+		struct plugin_handle h;
+		char *log;
+		ck_assert_int_eq(open_capture(good_dir, "/etc/passwd", &h, &log), -EINVAL);
+		ck_assert_has(log, "invalid path");
+		free(log);
+		ck_assert_int_eq(open_capture(good_dir, "/nonexistent-dir/x.so", &h, &log), -ENOENT);
+		ck_assert_has(log, "/nonexistent-dir/x.so: no such plugin");
+		free(log);
+	}
 	/* "../plugins/.libs/file" would reach the good plugin if allowed */
 	{
 		struct plugin_handle h;
@@ -228,18 +246,21 @@ END_TEST
 
 /* ----------------------------------------------------------- good plugin */
 
-/* file.so loads silently; the descriptor is the ABI 1.0 one, named "file". */
+/* file.so loads with one line naming it, its version and path; the
+ * descriptor is this ABI's, named "file". */
 START_TEST(load_file_plugin)
 {
 	struct plugin_handle h;
 	char *log;
 
 	ck_assert_int_eq(open_capture(good_dir, "file", &h, &log), 0);
-	ck_assert_str_eq(log, "");
+	ck_assert_int_eq(count_lines(log), 1);
+	ck_assert_has(log, "plugin file " PACKAGE_VERSION " loaded from ");
+	ck_assert_has(log, "/file.so (plugin " CORE_ABI ", this auditstream has " CORE_ABI ")");
 	ck_assert_ptr_nonnull(h.dl);
 	ck_assert_str_eq(h.desc.name, "file");
-	ck_assert_uint_eq(h.desc.abi_major, 1);
-	ck_assert_uint_eq(h.desc.abi_minor, 0);
+	ck_assert_uint_eq(h.desc.abi_major, AUDITSTREAM_ABI_MAJOR);
+	ck_assert_uint_eq(h.desc.abi_minor, AUDITSTREAM_ABI_MINOR);
 	ck_assert_uint_eq(h.desc.struct_size, sizeof(struct auditstream_plugin));
 	ck_assert_ptr_nonnull(h.desc.create);
 	ck_assert_ptr_nonnull(h.desc.write);
@@ -431,11 +452,11 @@ END_TEST
 /* A table with every option type (an in-test descriptor): INT and BOOL
  * defaults parsed, PASSTHROUGH groups of scalars only. */
 static const struct auditstream_option all_types[] = {
-	{ "batch", AUDITSTREAM_OPT_INT, "512", 0, "events per request" },
-	{ "hex", AUDITSTREAM_OPT_INT, "0x10", 0, "a hex default" },
-	{ "tls", AUDITSTREAM_OPT_BOOL, "true", 0, "use TLS" },
-	{ "props", AUDITSTREAM_OPT_PASSTHROUGH, NULL, 0, "library properties" },
-	{ NULL, 0, NULL, 0, NULL }
+	{ .name = "batch", .type = AUDITSTREAM_OPT_INT, .default_value = "512", .required = 0, .help = "events per request" },
+	{ .name = "hex", .type = AUDITSTREAM_OPT_INT, .default_value = "0x10", .required = 0, .help = "a hex default" },
+	{ .name = "tls", .type = AUDITSTREAM_OPT_BOOL, .default_value = "true", .required = 0, .help = "use TLS" },
+	{ .name = "props", .type = AUDITSTREAM_OPT_PASSTHROUGH, .default_value = NULL, .required = 0, .help = "library properties" },
+	{ 0 }
 };
 static const struct auditstream_plugin all_types_plugin = {
 	AUDITSTREAM_PLUGIN_HEADER,
@@ -482,8 +503,8 @@ END_TEST
 
 /* A plugin that declares a default its own type cannot hold is refused. */
 static const struct auditstream_option bad_default[] = {
-	{ "n", AUDITSTREAM_OPT_INT, "12abc", 0, "a number" },
-	{ NULL, 0, NULL, 0, NULL }
+	{ .name = "n", .type = AUDITSTREAM_OPT_INT, .default_value = "12abc", .required = 0, .help = "a number" },
+	{ 0 }
 };
 static const struct auditstream_plugin bad_default_plugin = {
 	AUDITSTREAM_PLUGIN_HEADER,
@@ -509,6 +530,219 @@ START_TEST(options_bad_default)
 }
 END_TEST
 
+/* ------------------------------------------------------- ABI 1.1 loading */
+
+/* A plugin given by absolute path loads the same file, under its own name. */
+START_TEST(load_absolute_path)
+{
+	struct plugin_handle h;
+	char path[4200], real[4096], *log;
+
+	snprintf(path, sizeof(path), "%s/file.so", good_dir);
+	ck_assert_ptr_nonnull(realpath(path, real));
+	ck_assert_int_eq(open_capture("/nonexistent", real, &h, &log), 0);
+	ck_assert_str_eq(h.desc.name, "file");
+	ck_assert_str_eq(h.path, real);
+	ck_assert_has(log, real);
+	plugin_close(&h);
+	free(log);
+}
+END_TEST
+
+/* A binary built against the 1.0 header, with a 1.0 option table (40-byte
+ * elements, no option_size): loads, and its options read right. */
+START_TEST(load_abi10_plugin)
+{
+	struct plugin_handle h;
+	const struct auditstream_option *o;
+	char *log;
+
+	ck_assert_int_eq(open_capture(bad_dir, "abi10", &h, &log), 0);
+	ck_assert_has(log, "plugin abi10 0 loaded");
+	ck_assert_has(log, "(plugin ABI 1.0, this auditstream has " CORE_ABI ")");
+	ck_assert_uint_eq(h.desc.abi_minor, 0);
+	ck_assert_ptr_null(h.desc.check);
+	ck_assert_uint_eq(h.desc.option_size, 0);
+	o = h.desc.options;
+	ck_assert_str_eq(o[0].name, "level");
+	ck_assert_int_eq(o[0].type, AUDITSTREAM_OPT_INT);
+	ck_assert_str_eq(o[0].default_value, "3");
+	ck_assert_str_eq(o[1].name, "label");
+	ck_assert_str_eq(o[1].help, "a word");
+	ck_assert_str_eq(o[2].name, "on");
+	ck_assert_ptr_null(o[3].name);
+	for (int i = 0; i < 3; i++) {
+		ck_assert_int_eq(o[i].min, 0);
+		ck_assert_int_eq(o[i].max, 0);
+		ck_assert_ptr_null(o[i].choices);
+	}
+	plugin_close(&h);
+	free(log);
+}
+END_TEST
+
+/* -fvisibility=hidden with no export list: the header's export attribute
+ * keeps the entry point visible. */
+START_TEST(load_hidden_plugin)
+{
+	struct plugin_handle h;
+	char *log;
+
+	ck_assert_int_eq(open_capture(bad_dir, "hidden", &h, &log), 0);
+	ck_assert_str_eq(h.desc.name, "hidden");
+	plugin_close(&h);
+	free(log);
+}
+END_TEST
+
+/* A table with a name declared twice, in a real .so: refused, naming the
+ * path and the option. */
+START_TEST(refuse_dupoption)
+{
+	struct plugin_handle h;
+	char path[4200], *log;
+
+	snprintf(path, sizeof(path), "%s/dupoption.so", bad_dir);
+	ck_assert_int_eq(open_capture(bad_dir, "dupoption", &h, &log), -EINVAL);
+	ck_assert_ptr_null(h.dl);
+	ck_assert_int_eq(count_lines(log), 1);
+	ck_assert_has(log, path);
+	ck_assert_has(log, "refused: option \"level\" of plugin \"dupoption\": declared twice");
+	free(log);
+}
+END_TEST
+
+/* options_table_load on one bad entry (after a good one): refused with one
+ * line naming the path, the option and the reason. */
+static void assert_table_refused(const struct auditstream_option *t, const char *opt,
+				 const char *why)
+{
+	struct auditstream_option *out = (void *)1;
+	char *log, want[256];
+
+	capture_begin();
+	ck_assert_int_eq(options_table_load(t, sizeof(*t), "tbl", "/x/tbl.so", &out), -EINVAL);
+	log = capture_end();
+	ck_assert_ptr_null(out);
+	ck_assert_int_eq(count_lines(log), 1);
+	snprintf(want, sizeof(want), "/x/tbl.so: refused: option \"%s\" of plugin \"tbl\": %s", opt, why);
+	ck_assert_has(log, want);
+	free(log);
+}
+
+#define GOOD_OPT { .name = "ok", .type = AUDITSTREAM_OPT_INT, .default_value = "1" }
+static const char *const ab[] = { "a", "b", NULL };
+static const char *const none[] = { NULL };
+
+START_TEST(table_refusals)
+{
+	struct { struct auditstream_option bad; const char *opt, *why; } cases[] = {
+		{ { .name = "Bad Name!", .type = AUDITSTREAM_OPT_STRING }, "Bad Name!",
+		  "the name is not [a-z0-9_]+" },
+		{ { .name = "", .type = AUDITSTREAM_OPT_STRING }, "", "the name is not" },
+		{ { .name = "format", .type = AUDITSTREAM_OPT_STRING }, "format",
+		  "the name is one of the core's keys" },
+		{ { .name = "queue", .type = AUDITSTREAM_OPT_INT }, "queue", "the name is one of the core's keys" },
+		{ { .name = "ok", .type = AUDITSTREAM_OPT_BOOL }, "ok", "declared twice" },
+		{ { .name = "t", .type = 99 }, "t", "unknown type" },
+		{ { .name = "n", .type = AUDITSTREAM_OPT_INT, .default_value = "12abc" }, "n",
+		  "its default is not an integer" },
+		{ { .name = "n", .type = AUDITSTREAM_OPT_INT, .default_value = "99999999999999999999" }, "n",
+		  "its default is not an integer" },
+		{ { .name = "n", .type = AUDITSTREAM_OPT_INT, .min = 5, .max = 1 }, "n", "an empty range" },
+		{ { .name = "n", .type = AUDITSTREAM_OPT_INT, .default_value = "0", .min = 1, .max = 9 }, "n",
+		  "its default is out of its range" },
+		{ { .name = "s", .type = AUDITSTREAM_OPT_STRING, .min = 1, .max = 9 }, "s",
+		  "min/max on an option that is not an INT" },
+		{ { .name = "b", .type = AUDITSTREAM_OPT_BOOL, .default_value = "yes" }, "b",
+		  "its default is not true or false" },
+		{ { .name = "s", .type = AUDITSTREAM_OPT_STRING, .default_value = "c", .choices = ab }, "s",
+		  "its default is not one of its choices" },
+		{ { .name = "n", .type = AUDITSTREAM_OPT_INT, .choices = ab }, "n",
+		  "choices on an option that is not a STRING" },
+		{ { .name = "s", .type = AUDITSTREAM_OPT_STRING, .choices = none }, "s", "an empty list of choices" },
+		{ { .name = "g", .type = AUDITSTREAM_OPT_PASSTHROUGH, .default_value = "x" }, "g",
+		  "a group of settings has no default" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct auditstream_option t[3] = { GOOD_OPT, cases[i].bad, { 0 } };
+		assert_table_refused(t, cases[i].opt, cases[i].why);
+	}
+}
+END_TEST
+
+/* A later minor's bigger element (option_size): the core steps by it and
+ * reads the members it knows. */
+struct option_1_9 {
+	struct auditstream_option o;
+	int64_t future[3];
+};
+
+START_TEST(table_wider_elements)
+{
+	static const struct option_1_9 t[] = {
+		{ { .name = "a", .type = AUDITSTREAM_OPT_INT, .default_value = "4", .min = 1, .max = 8 },
+		  { 7, 7, 7 } },
+		{ { .name = "b", .type = AUDITSTREAM_OPT_STRING, .default_value = "b", .choices = ab },
+		  { 7, 7, 7 } },
+		{ { 0 }, { 0 } },
+	};
+	struct auditstream_option *out;
+
+	ck_assert_int_eq(options_table_load(t, sizeof(t[0]), "w", "/x/w.so", &out), 0);
+	ck_assert_str_eq(out[0].name, "a");
+	ck_assert_int_eq(out[0].max, 8);
+	ck_assert_str_eq(out[1].name, "b");
+	ck_assert_ptr_eq(out[1].choices, ab);
+	ck_assert_ptr_null(out[2].name);
+	free(out);
+}
+END_TEST
+
+/* INT values out of range and STRING values outside the choices: errors
+ * with file:line, key, the range or the list of valid values. */
+static const struct auditstream_option ranged[] = {
+	{ .name = "busy_timeout_ms", .type = AUDITSTREAM_OPT_INT, .default_value = "5000",
+	  .help = "wait for a lock", .min = 0, .max = 600000 },
+	{ .name = "journal", .type = AUDITSTREAM_OPT_STRING, .default_value = "wal",
+	  .help = "journal mode", .choices = (const char *const[]){ "wal", "delete", NULL } },
+	{ 0 }
+};
+static const struct auditstream_plugin ranged_plugin = {
+	AUDITSTREAM_PLUGIN_HEADER,
+	.name = "sqlite",
+	.options = ranged,
+};
+
+START_TEST(options_range_and_choices)
+{
+	struct options o;
+	config_t lc;
+	config_setting_t *g;
+	char *log;
+
+	g = output_group(&lc, "outputs = ( { plugin = \"sqlite\";\n"
+			 "  busy_timeout_ms = 5000000000L;\n  journal = \"memory\"; } );");
+	capture_begin();
+	ck_assert_int_eq(options_bind(&o, &ranged_plugin, g, "sqlite.so"), -EINVAL);
+	log = capture_end();
+	ck_assert_int_eq(count_lines(log), 2);
+	ck_assert_has(log, ":2: output \"sqlite\": busy_timeout_ms: 5000000000 is out of range [0, 600000]");
+	ck_assert_has(log, ":3: output \"sqlite\": journal: \"memory\" is not one of \"wal\", \"delete\"");
+	options_free(&o);
+	config_destroy(&lc);
+	free(log);
+
+	g = output_group(&lc, "outputs = ( { plugin = \"sqlite\"; busy_timeout_ms = 600000; journal = \"delete\"; } );");
+	ck_assert_int_eq(options_bind(&o, &ranged_plugin, g, "sqlite.so"), 0);
+	ck_assert_int_eq(options_get(&o, "busy_timeout_ms", AUDITSTREAM_OPT_INT)->i, 600000);
+	ck_assert_str_eq(options_get(&o, "journal", AUDITSTREAM_OPT_STRING)->str, "delete");
+	options_free(&o);
+	config_destroy(&lc);
+}
+END_TEST
+
 static Suite *loader_suite(void)
 {
 	Suite *s = suite_create("loader");
@@ -528,6 +762,17 @@ static Suite *loader_suite(void)
 	tc = tcase_create("good");
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, load_file_plugin);
+	tcase_add_test(tc, load_absolute_path);
+	tcase_add_test(tc, load_abi10_plugin);
+	tcase_add_test(tc, load_hidden_plugin);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("option table");
+	tcase_add_checked_fixture(tc, setup, NULL);
+	tcase_add_test(tc, refuse_dupoption);
+	tcase_add_test(tc, table_refusals);
+	tcase_add_test(tc, table_wider_elements);
+	tcase_add_test(tc, options_range_and_choices);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("options");

@@ -23,8 +23,9 @@ struct null_out {
 };
 
 static const struct auditstream_option options[] = {
-	{ "report_every", AUDITSTREAM_OPT_INT, "0", 0, "log a line every N events (0: never)" },
-	{ NULL, 0, NULL, 0, NULL }
+	{ .name = "report_every", .type = AUDITSTREAM_OPT_INT, .default_value = "0", .required = 0,
+	  .help = "log a line every N events (0: never)" },
+	{ 0 }
 };
 
 static int null_create(const struct auditstream_host *host, struct auditstream_ctx *ctx,
