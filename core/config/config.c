@@ -500,8 +500,11 @@ int config_check_plugin_dir(const struct config *c)
 {
 	const config_setting_t *s = config_lookup(&c->lc, "plugin_dir");
 	struct stat st;
+	size_t by_name = 0;
 
-	if (stat(c->plugin_dir, &st) == 0 && S_ISDIR(st.st_mode))
+	for (size_t i = 0; i < c->noutputs; i++)	/* plugins by path need no plugin_dir */
+		by_name += c->outputs[i].plugin[0] != '/';
+	if (!by_name || (stat(c->plugin_dir, &st) == 0 && S_ISDIR(st.st_mode)))
 		return 0;
 	if (s)
 		return bad(s, "no such directory \"%s\"", c->plugin_dir);

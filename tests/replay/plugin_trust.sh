@@ -57,7 +57,7 @@ run || { cat "$TMP/err"; fail "a trusted plugin behind a symlink did not load"; 
 
 # By absolute path, under the same checks; the output is named after the file.
 rm "$dir/file.so"; cp "$TMP/open/file-real.so" "$TMP/open/file.so"
-printf 'plugin_dir = "/nonexistent";\noutputs = ( { plugin = "%s"; path = "%s/abs.json"; } );\n' \
+printf 'outputs = ( { plugin = "%s"; path = "%s/abs.json"; } );\n' \
 	"$TMP/open/file.so" "$TMP" > "$TMP/a.conf"
 run || { cat "$TMP/err"; fail "a plugin by absolute path did not load"; }
 [ "$(wc -l < "$TMP/abs.json")" -gt 0 ] || fail "nothing delivered through the plugin by path"
