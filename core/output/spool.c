@@ -52,6 +52,7 @@ struct pos {
 struct spool {
 	char dir[PATH_MAX - 32];
 	const char *output;
+	int dirfd;		/* every file is opened relative to it, no symlink followed */
 	int lockfd, cursorfd;
 	int wfd;		/* the last segment, open for appending; -1: none */
 	int rfd;		/* the segment being read; -1: none */
@@ -114,6 +115,12 @@ static void seg_path(const struct spool *s, uint64_t no, char *buf, size_t len)
 	snprintf(buf, len, "%s/%016" PRIx64 ".seg", s->dir, no);
 }
 
+/* The segment's name in dirfd: the tail of seg_path(). */
+static const char *seg_name(const char *path)
+{
+	return strrchr(path, '/') + 1;
+}
+
 /* ------------------------------------------------------------ the cursor */
 
 static void cursor_save(struct spool *s)
@@ -160,7 +167,7 @@ static void remove_seg(struct spool *s, size_t i)
 	if (i == s->nsegs - 1)
 		close_fd(&s->wfd);
 	seg_path(s, s->segs[i].no, path, sizeof(path));
-	if (unlink(path) < 0 && errno != ENOENT)
+	if (unlinkat(s->dirfd, seg_name(path), 0) < 0 && errno != ENOENT)
 		log_warn("output %s: spool: cannot remove %s: %s", s->output, path, strerror(errno));
 	memmove(s->segs + i, s->segs + i + 1, (s->nsegs - i - 1) * sizeof(*s->segs));
 	s->nsegs--;
@@ -200,13 +207,14 @@ static int new_segment(struct spool *s)
 
 	close_fd(&s->wfd);
 	seg_path(s, s->next_no, path, sizeof(path));
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0600);
+	fd = openat(s->dirfd, seg_name(path), O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_NOFOLLOW |
+		    O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -errno;
 	memcpy(hdr + 8, &version, 4);
 	if ((rc = write_all(fd, hdr, sizeof(hdr))) < 0 || (rc = add_seg(s, s->next_no, SEG_HDR)) < 0) {
 		close(fd);
-		unlink(path);
+		unlinkat(s->dirfd, seg_name(path), 0);
 		return rc;
 	}
 	if (s->nsegs == 1)
@@ -227,7 +235,7 @@ static int read_fd(struct spool *s, size_t i, int *fd)
 	if (s->rfd < 0 || s->rfd_no != s->segs[i].no) {
 		close_fd(&s->rfd);
 		seg_path(s, s->segs[i].no, path, sizeof(path));
-		if ((s->rfd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		if ((s->rfd = openat(s->dirfd, seg_name(path), O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
 			return -errno;
 		s->rfd_no = s->segs[i].no;
 		rc = pread_all(s->rfd, hdr, sizeof(hdr), 0);
@@ -506,12 +514,18 @@ static int cmp_seg(const void *a, const void *b)
 
 static int list_segments(struct spool *s)
 {
-	DIR *d = opendir(s->dir);
+	int fd = dup(s->dirfd);
+	DIR *d = fd < 0 ? NULL : fdopendir(fd);
 	struct dirent *de;
 	int rc = 0;
 
-	if (!d)
-		return -errno;
+	if (!d) {
+		rc = -errno;
+		if (fd >= 0)
+			close(fd);
+		return rc;
+	}
+	rewinddir(d);
 	while (rc == 0 && (de = readdir(d)) != NULL) {
 		char path[PATH_MAX], *end;
 		unsigned long long no;
@@ -523,7 +537,7 @@ static int list_segments(struct spool *s)
 		if (end != de->d_name + 16)
 			continue;
 		seg_path(s, no, path, sizeof(path));
-		if (stat(path, &st) == 0)
+		if (fstatat(s->dirfd, seg_name(path), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode))
 			rc = add_seg(s, no, (uint64_t)st.st_size);
 	}
 	closedir(d);
@@ -578,20 +592,42 @@ static void recover_head(struct spool *s)
 		s->head_off = c.off < s->segs[0].size ? c.off : s->segs[0].size;
 }
 
+/* Whoever else may write the directory could plant a symlink or a segment
+ * of their own for a root-started daemon to follow or send: the directory
+ * must be the daemon's user's and writable by nobody else. */
+static int open_dir(struct spool *s)
+{
+	struct stat st;
+
+	if ((s->dirfd = open(s->dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return -errno;
+	if (fstat(s->dirfd, &st) < 0)
+		return -errno;
+	if (st.st_uid != geteuid()) {
+		log_err("output %s: spool %s: refused: owned by uid %u, not by the daemon's user "
+			"(uid %u); chown it", s->output, s->dir, (unsigned)st.st_uid, (unsigned)geteuid());
+		return -EPERM;
+	}
+	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		log_err("output %s: spool %s: refused: writable by %s (mode %04o); chmod go-w it",
+			s->output, s->dir, st.st_mode & S_IWOTH ? "others" : "its group",
+			(unsigned)(st.st_mode & 07777));
+		return -EPERM;
+	}
+	return 0;
+}
+
 static int open_files(struct spool *s)
 {
-	char path[PATH_MAX];
-
-	snprintf(path, sizeof(path), "%s/lock", s->dir);
-	if ((s->lockfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0)
+	if ((s->lockfd = openat(s->dirfd, "lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0)
 		return -errno;
 	if (flock(s->lockfd, LOCK_EX | LOCK_NB) < 0) {
 		int err = errno;
 		log_err("output %s: spool %s is in use by another process", s->output, s->dir);
 		return -err;
 	}
-	snprintf(path, sizeof(path), "%s/cursor", s->dir);
-	if ((s->cursorfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0)
+	if ((s->cursorfd = openat(s->dirfd, "cursor", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+				  0600)) < 0)
 		return -errno;
 	return 0;
 }
@@ -605,17 +641,18 @@ int spool_open(struct spool **out, const struct spool_config *cfg, const char *o
 	if (!s)
 		return -ENOMEM;
 	s->output = output;
-	s->lockfd = s->cursorfd = s->wfd = s->rfd = -1;
+	s->dirfd = s->lockfd = s->cursorfd = s->wfd = s->rfd = -1;
 	s->max_bytes = cfg->max_bytes;
 	s->seg_max = cfg->max_bytes / 8 < (64u << 20) ? cfg->max_bytes / 8 : (64u << 20);
 	if (s->seg_max < 65536)
 		s->seg_max = 65536;
 	s->fsync = cfg->fsync;
 	snprintf(s->dir, sizeof(s->dir), "%s", cfg->dir);
-	if ((rc = make_dir(s->dir)) < 0 || (rc = open_files(s)) < 0 ||
+	if ((rc = make_dir(s->dir)) < 0 || (rc = open_dir(s)) < 0 || (rc = open_files(s)) < 0 ||
 	    (rc = list_segments(s)) < 0) {
-		if (rc != -EWOULDBLOCK)
-			log_err("output %s: spool %s: %s", output, s->dir, strerror(-rc));
+		if (rc != -EWOULDBLOCK && rc != -EPERM)
+			log_err("output %s: spool %s: %s", output, s->dir, rc != -ELOOP ? strerror(-rc) :
+				"refused: a symbolic link (the directory, its lock or its cursor)");
 		spool_close(s);
 		return rc;
 	}
@@ -642,6 +679,7 @@ void spool_close(struct spool *s)
 	close_fd(&s->rfd);
 	close_fd(&s->cursorfd);
 	close_fd(&s->lockfd);
+	close_fd(&s->dirfd);
 	free(s->segs);
 	free(s->wbuf);
 	free(s->rbuf);

@@ -249,6 +249,67 @@ START_TEST(locked_against_a_second_daemon)
 }
 END_TEST
 
+/* A spool directory others may write, or another user's, is refused: they
+ * could plant a symlink (or segments of their own) for the daemon. */
+START_TEST(untrusted_dir_refused)
+{
+	struct spool_config cfg = { dir, 1u << 30, 0 };
+	struct spool *s;
+
+	ck_assert_int_eq(mkdir(dir, 0700), 0);
+	ck_assert_int_eq(chmod(dir, 0777), 0);
+	ck_assert_int_eq(spool_open(&s, &cfg, "t"), -EPERM);
+	ck_assert_ptr_null(s);
+	ck_assert_int_eq(chmod(dir, 0770), 0);
+	ck_assert_int_eq(spool_open(&s, &cfg, "t"), -EPERM);
+	ck_assert_int_eq(chmod(dir, 0700), 0);
+	spool_close(open_spool(1u << 30));
+	if (geteuid() != 0)
+		return;	/* only root can give it away */
+	ck_assert_int_eq(chown(dir, 65534, 65534), 0);
+	ck_assert_int_eq(spool_open(&s, &cfg, "t"), -EPERM);
+}
+END_TEST
+
+/* lock and cursor planted as symlinks are not followed: the target is
+ * neither created nor truncated.  Nor is a symlinked directory. */
+START_TEST(symlinks_not_followed)
+{
+	struct spool_config cfg = { dir, 1u << 30, 0 };
+	char victim[300], link[300];
+	struct spool *s;
+	struct stat st;
+	FILE *f;
+
+	snprintf(victim, sizeof(victim), "%s/victim", root);
+	f = fopen(victim, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("precious\n", f);
+	fclose(f);
+	ck_assert_int_eq(mkdir(dir, 0700), 0);
+	for (int i = 0; i < 2; i++) {
+		const char *name = i ? "cursor" : "lock";
+
+		snprintf(link, sizeof(link), "%s/%s", dir, name);
+		ck_assert_int_eq(symlink(victim, link), 0);
+		ck_assert_int_lt(spool_open(&s, &cfg, "t"), 0);
+		ck_assert_ptr_null(s);
+		ck_assert_int_eq(stat(victim, &st), 0);
+		ck_assert_int_eq(st.st_size, 9);
+		ck_assert_int_eq(unlink(link), 0);
+		if (!i) {	/* a real lock from here on, the cursor planted */
+			spool_close(open_spool(1u << 30));
+			snprintf(link, sizeof(link), "%s/cursor", dir);
+			unlink(link);
+		}
+	}
+	snprintf(link, sizeof(link), "%s/linked", root);
+	ck_assert_int_eq(symlink(dir, link), 0);
+	cfg.dir = link;
+	ck_assert_int_lt(spool_open(&s, &cfg, "t"), 0);
+}
+END_TEST
+
 static Suite *spool_suite(void)
 {
 	Suite *s = suite_create("spool");
@@ -261,6 +322,8 @@ static Suite *spool_suite(void)
 	tcase_add_test(tc, damage_skipped_and_counted);
 	tcase_add_test(tc, segment_removed_under_it);
 	tcase_add_test(tc, locked_against_a_second_daemon);
+	tcase_add_test(tc, untrusted_dir_refused);
+	tcase_add_test(tc, symlinks_not_followed);
 	suite_add_tcase(s, tc);
 	return s;
 }
