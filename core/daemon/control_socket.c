@@ -61,13 +61,38 @@ static int bind_private(int fd, const struct sockaddr_un *sa)
 }
 
 /* Only the last component: a missing /run/auditstream outside systemd
- * (which makes it with RuntimeDirectory=) is expected, a missing /run not. */
+ * (which makes it with RuntimeDirectory=) is expected, a missing /run not.
+ * 0750: the socket's name is nobody else's business either. */
 static int make_parent(const char *path)
 {
 	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	mode_t old = umask(0027);
+	int rc;
 
 	strcpy(dir, path);
-	return mkdir(dirname(dir), 0755) < 0 && errno != EEXIST ? -errno : 0;
+	rc = mkdir(dirname(dir), 0750) < 0 && errno != EEXIST ? -errno : 0;
+	umask(old);
+	return rc;
+}
+
+/* A directory others may write lets them replace the socket under the
+ * clients' feet: refused (an existing one is never chmod'ed: it may be
+ * /tmp). */
+static int parent_private(const char *path)
+{
+	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	struct stat st;
+
+	strcpy(dir, path);
+	if (stat(dirname(dir), &st) < 0)
+		return errno == ENOENT ? 0 : -errno;	/* made next, 0750 */
+	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		log_err("control socket %s: refused: its directory %s is writable by %s (mode %04o); "
+			"running without it", path, dir, st.st_mode & S_IWOTH ? "others" : "its group",
+			(unsigned)(st.st_mode & 07777));
+		return -EPERM;
+	}
+	return 0;
 }
 
 /* bind() said EADDRINUSE: the file is there.  It is removed only if it is a
@@ -107,6 +132,8 @@ int ctl_socket_open(struct ctl_socket *c, const char *path)
 			path, sizeof(sa.sun_path) - 1);
 		return rc;
 	}
+	if ((rc = parent_private(path)) < 0)
+		return rc;
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0)) < 0) {
 		rc = -errno;
 		log_err("control socket %s: cannot make a socket: %s; running without it", path,
@@ -196,6 +223,23 @@ static void answer(struct ctl_socket *c, int fd)
 	free(text);
 }
 
+/* Root or the daemon's own user: the file's mode says the same, but a mode
+ * can be changed by mistake, the peer's credentials cannot. */
+static int peer_allowed(struct ctl_socket *c, int fd)
+{
+	struct ucred cr;
+	socklen_t len = sizeof(cr);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) < 0)
+		return 0;
+	if (cr.uid == 0 || cr.uid == geteuid())
+		return 1;
+	if (!c->told_peer++)	/* once: a local user must not fill the log */
+		log_warn("control socket %s: refused a client running as uid %u (pid %d): only root "
+			 "and the daemon's user may ask", c->path, (unsigned)cr.uid, (int)cr.pid);
+	return 0;
+}
+
 static void *serve(void *arg)
 {
 	struct ctl_socket *c = arg;
@@ -229,7 +273,8 @@ static void *serve(void *arg)
 			continue;
 		}
 		told_accept = 0;
-		answer(c, fd);
+		if (peer_allowed(c, fd))
+			answer(c, fd);
 		close(fd);
 	}
 	return NULL;

@@ -25,12 +25,15 @@ struct ctl_socket {
 	ino_t ino;
 	pthread_t thread;
 	int running;
+	unsigned told_peer;	/* refused clients logged */
 	ctl_render_fn render;
 	void *arg;
 };
 
 /* Makes the socket file path (mode 0600, owned by the caller; the directory
- * is made 0755 if it is missing) and listens on it.  A socket file left by
+ * is made 0750 if it is missing, and refused if group- or other-writable)
+ * and listens on it.  Only clients running as root or as the daemon's
+ * user (SO_PEERCRED) are answered.  A socket file left by
  * a crashed daemon is replaced only if nobody answers on it; any other file
  * is left alone.  Call before privileges are dropped and before any thread
  * starts (the file gets its mode through umask).  0, or -errno (logged,

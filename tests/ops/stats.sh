@@ -2,7 +2,8 @@
 # auditstream --stats: a running daemon (a replay kept open on a fifo)
 # answers on its control socket with the metrics text, whose counters are
 # what was sent and which has the same series as the metrics file.  The
-# socket is mode 0600; it replaces a dead daemon's stale socket, but not a
+# socket is mode 0600 and answers only root and the daemon's user, in a
+# directory made 0750; it replaces a dead daemon's stale socket, but not a
 # live daemon's nor a file that is not a socket; it is gone after SIGTERM;
 # and --stats with nobody listening fails, naming the socket.
 . "$top_srcdir/tests/lib/common.sh"
@@ -48,6 +49,30 @@ settled() {
 }
 wait_for 30 settled || { cat "$TMP/log" "$TMP/s.err"; fail "--stats never showed all $N events written: $(grep -E '^auditstream_(records_received|events|output_written)_total' "$TMP/s.prom")"; }
 [ "$(wc -l < "$TMP/all.json")" = $N ] || fail "the file output has $(wc -l < "$TMP/all.json") lines, want $N"
+
+# Only root and the daemon's user are answered (SO_PEERCRED), even when the
+# socket's mode would let another user connect.
+if command -v setpriv >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+	chmod 0711 "$TMP" && chmod 0755 "$TMP/run" && chmod 0666 "$SOCK" && chmod 0644 "$TMP/a.conf"
+	setpriv --reuid=nobody --regid=nogroup --clear-groups "$AUDITSTREAM" -c "$TMP/a.conf" --stats \
+		>"$TMP/nobody.prom" 2>"$TMP/nobody.err" && fail "--stats as nobody succeeded"
+	grep -q auditstream_ "$TMP/nobody.prom" && fail "nobody was sent the metrics"
+	grep -q "control socket $SOCK: refused a client running as uid $(id -u nobody)" "$TMP/log" ||
+		fail "the refusal is not logged: $(cat "$TMP/log")"
+	chmod 0600 "$SOCK"
+else
+	note "SO_PEERCRED refusal not checked (needs root and setpriv)"
+fi
+# A directory the daemon makes for its socket is 0750; a group- or
+# other-writable one is refused.
+EXTRA_CONFIG="control_socket = \"$TMP/new/ctl.sock\";" write_config "$TMP/b.conf" \
+	"plugin = \"file\"; path = \"$TMP/b.json\";"
+"$AUDITSTREAM" -c "$TMP/b.conf" --replay /dev/null 2>"$TMP/logb" || fail "b: $(cat "$TMP/logb")"
+[ "$(stat -c %a "$TMP/new")" = 750 ] || fail "socket directory mode $(stat -c %a "$TMP/new"), want 750"
+chmod 0770 "$TMP/new"
+"$AUDITSTREAM" -c "$TMP/b.conf" --replay /dev/null 2>"$TMP/logb" || fail "b: $(cat "$TMP/logb")"
+grep -q "control socket $TMP/new/ctl.sock: refused: its directory $TMP/new is writable by its group" \
+	"$TMP/logb" || fail "group-writable socket directory accepted: $(cat "$TMP/logb")"
 
 # A second daemon on the same socket path runs without one and leaves the
 # first one's alone.
