@@ -14,6 +14,8 @@
 #include <sys/un.h>
 
 #include "config/config_file.h"
+#include "config/where.h"
+#include "format/format.h"
 #include "util/log.h"
 #include "util/suggest.h"
 
@@ -143,66 +145,6 @@ static const char *type_name(int t)
 	case CONFIG_TYPE_LIST: return "a list ( ... )";
 	default: return "?";
 	}
-}
-
-/* An element of the top-level outputs list: named by its name (or plugin),
- * which the operator knows it by, not by its position. */
-static int output_label(const config_setting_t *s, char *buf, size_t len)
-{
-	const config_setting_t *list = config_setting_parent(s);
-	const char *name = NULL;
-
-	if (!list || !config_setting_parent(list) || config_setting_parent(config_setting_parent(list)) ||
-	    !config_setting_name(list) || strcmp(config_setting_name(list), "outputs") != 0)
-		return 0;
-	if (config_setting_type(s) == CONFIG_TYPE_GROUP &&
-	    !config_setting_lookup_string(s, "name", &name))
-		config_setting_lookup_string(s, "plugin", &name);
-	if (name)
-		return snprintf(buf, len, "output \"%s\"", name);
-	return snprintf(buf, len, "outputs[%d]", config_setting_index(s));
-}
-
-/* "output \"events\": queue.size", "message_tracking.enabled" */
-static void key_path(const config_setting_t *s, char *buf, size_t len)
-{
-	const config_setting_t *chain[32];
-	int n = 0, w;
-	size_t used = 0;
-	const char *sep = "";
-
-	buf[0] = '\0';
-	for (; s && config_setting_parent(s) && n < 32; s = config_setting_parent(s))
-		chain[n++] = s;
-	while (n-- > 0 && used < len) {
-		const char *name = config_setting_name(chain[n]);
-
-		if ((w = output_label(chain[n], buf, len)) > 0) {
-			used = strlen(buf);	/* in place of "outputs" */
-			sep = ": ";
-			continue;
-		}
-		if (name)
-			w = snprintf(buf + used, len - used, "%s%s", sep, name);
-		else
-			w = snprintf(buf + used, len - used, "%s[%d]", sep, config_setting_index(chain[n]));
-		if (w < 0)
-			break;
-		used += (size_t)w;
-		sep = ".";
-	}
-}
-
-const char *config_where(const config_setting_t *s, char *buf, size_t len)
-{
-	char path[256];
-	const config_setting_t *root = config_root_setting(s->config);
-	const char *file = config_files_name(config_setting_get_hook(root),
-					     config_setting_source_file(s));
-
-	key_path(s, path, sizeof(path));
-	snprintf(buf, len, "%s:%u: %s", file ? file : "?", config_setting_source_line(s), path);
-	return buf;
 }
 
 static int bad(const config_setting_t *s, const char *fmt, const char *arg)
@@ -339,7 +281,7 @@ static int load_spool(struct spool_config *sp, config_setting_t *g)
 static int load_output(struct output_config *o, config_setting_t *g)
 {
 	const char *s;
-	int rc = 0;
+	int rc = 0, f;
 
 	if (config_setting_type(g) != CONFIG_TYPE_GROUP)
 		return bad(g, "an output must be a group { plugin = \"...\"; ... }%s", "");
@@ -354,15 +296,14 @@ static int load_output(struct output_config *o, config_setting_t *g)
 		snprintf(o->path_name, sizeof(o->path_name), "%.*s", (int)strcspn(base, "."), base);
 	}
 	o->name = get_str(g, "name", o->path_name[0] ? o->path_name : o->plugin);
-	o->format = FORMAT_GOAUDIT;
-	s = get_str(g, "format", "goaudit");
-	if (strcmp(s, "enriched") == 0)
-		o->format = FORMAT_ENRICHED;
-	else if (strcmp(s, "raw") == 0)
-		o->format = FORMAT_RAW;
-	else if (strcmp(s, "goaudit") != 0)
-		rc = bad(config_setting_lookup(g, "format"),
-			 "unknown format \"%s\" (known: goaudit, enriched, raw)", s);
+	s = get_str(g, "format", formats[0]->name);
+	if ((f = format_find(s)) >= 0) {
+		o->format = (unsigned)f;
+	} else {
+		char fmt[160];
+		snprintf(fmt, sizeof(fmt), "unknown format \"%%s\" (known: %s)", format_list());
+		rc = bad(config_setting_lookup(g, "format"), fmt, s);
+	}
 	if (filter_set_load(&o->filters, config_setting_lookup(g, "filters")) < 0)
 		rc = -EINVAL;
 	if (load_spool(&o->spool, g) < 0)

@@ -7,12 +7,11 @@
 #include <stddef.h>
 
 #include "config/config_file.h"
+#include "config/where.h"
 #include "pipeline/filter.h"
 #include "output/queue.h"
 #include "output/spool.h"
 
-/* Per output: go-audit's shape, the enriched object, auditd's text lines. */
-enum format { FORMAT_GOAUDIT, FORMAT_ENRICHED, FORMAT_RAW, FORMAT_COUNT };
 enum input_mode { INPUT_UNICAST, INPUT_MULTICAST, INPUT_FOLLOW };
 enum exit_rules { EXIT_RULES_CLEAR, EXIT_RULES_KEEP };
 enum exit_enabled { EXIT_ENABLED_RESTORE, EXIT_ENABLED_KEEP, EXIT_ENABLED_DISABLE };
@@ -29,7 +28,7 @@ struct canary_config {
 struct output_config {
 	const char *name;
 	const char *plugin;
-	enum format format;
+	unsigned format;		/* index in formats[] (core/format/format.h) */
 	size_t queue_size;
 	enum overflow overflow;
 	unsigned batch_max;
@@ -92,9 +91,6 @@ void config_free(struct config *c);
 /* plugin_dir is a directory; if not, says so with its config line (once,
  * rather than "no such plugin" per output).  Returns 0 or -EINVAL. */
 int config_check_plugin_dir(const struct config *c);
-
-/* For the loader: where a setting was written, for error messages. */
-const char *config_where(const config_setting_t *s, char *buf, size_t len);
 
 /* The keys of an output group that belong to the core, not the plugin. */
 int config_is_core_output_key(const char *name);

@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,17 +10,17 @@
 
 #include "config/config.h"
 #include "daemon/control_socket.h"
-#include "input/netlink/reader.h"
-#include "input/replay.h"
-#include "util/log.h"
+#include "daemon/loop.h"
 #include "daemon/metrics.h"
 #include "daemon/notify.h"
-#include "output/output.h"
-#include "pipeline/pipeline.h"
 #include "daemon/privilege.h"
+#include "daemon/signals.h"
+#include "input/input.h"
 #include "input/netlink/rules_apply.h"
 #include "input/netlink/rules_load.h"
-#include "daemon/signals.h"
+#include "output/output.h"
+#include "pipeline/pipeline.h"
+#include "util/log.h"
 
 #ifndef SYSCONFDIR
 #define SYSCONFDIR "/etc"
@@ -101,9 +100,12 @@ static int prepare_outputs(const struct config *cfg, const char *node, struct ou
 
 	if (config_check_plugin_dir(cfg) < 0)
 		return -ENOENT;
-	for (size_t i = 0; i < cfg->noutputs; i++)
+	for (size_t i = 0; i < cfg->noutputs; i++) {
 		if (output_prepare(&outs[i], &cfg->outputs[i], cfg->plugin_dir, node) < 0)
 			rc = -EINVAL;
+		/* A reader waiting on a full `block` queue gives up on SIGTERM. */
+		outs[i].q.give_up = signals_stop_pending;
+	}
 	return rc;
 }
 
@@ -113,53 +115,6 @@ static int start_outputs(struct output *outs, unsigned n)
 		if (output_start(&outs[i]) < 0)
 			return -1;
 	return 0;
-}
-
-/* Lets the workers drain: until deadline, or with none (replay) until a
- * signal asks to stop, then for drain_time more. */
-/* Lets the outputs work off their queues while they are still open, so
- * that losses found on the way (a FATAL output's drops) still reach the
- * others; then closes them. */
-static uint64_t settle_outputs(struct pipeline *p, uint64_t deadline, unsigned drain_ms, int sigfd)
-{
-	for (;;) {
-		struct pollfd pf = { .fd = sigfd, .events = POLLIN };
-		unsigned busy = 0;
-
-		pipeline_report_overflows(p);
-		for (unsigned i = 0; i < p->nouts; i++)
-			busy += !output_idle(&p->outs[i]);
-		if (!busy || now_monotonic_ms() >= deadline)
-			break;
-		if (poll(&pf, 1, 20) > 0 &&
-		    signals_handle(sigfd, p->outs, p->nouts, &p->stats) == SIGNALS_STOP &&
-		    deadline == UINT64_MAX)
-			deadline = now_monotonic_ms() + drain_ms;
-	}
-	pipeline_report_overflows(p);
-	return deadline;
-}
-
-static void drain_outputs(struct pipeline *p, uint64_t deadline, unsigned drain_ms, int sigfd)
-{
-	struct output *outs = p->outs;
-	unsigned n = p->nouts, left = n;
-	const struct stats *st = &p->stats;
-
-	deadline = settle_outputs(p, deadline, drain_ms, sigfd);
-	for (unsigned i = 0; i < n; i++)
-		output_begin_stop(&outs[i], deadline);
-	while (left) {
-		struct pollfd pf = { .fd = sigfd, .events = POLLIN };
-
-		left = 0;
-		for (unsigned i = 0; i < n; i++)
-			left += !output_try_join(&outs[i]);
-		if (left && poll(&pf, 1, 20) > 0 &&
-		    signals_handle(sigfd, outs, n, st) == SIGNALS_STOP)
-			for (unsigned i = 0; i < n; i++)
-				output_set_deadline(&outs[i], now_monotonic_ms() + drain_ms);
-	}
 }
 
 /* --check-config: the rules are parsed and checked, never sent. */
@@ -243,9 +198,9 @@ static int query_stats(const struct config *cfg)
 	return rc;
 }
 
-static int render_metrics(void *p, FILE *f)
+static int render_metrics(void *view, FILE *f)
 {
-	return metrics_render(f, p);
+	return metrics_render(f, view);
 }
 
 static int run(const struct args *a, struct config *cfg)
@@ -253,6 +208,8 @@ static int run(const struct args *a, struct config *cfg)
 	char host[HOST_NAME_MAX + 1] = "localhost";
 	struct output *outs;
 	struct pipeline p;
+	struct input in;
+	struct loop loop = { .in = &in, .p = &p };
 	struct ctl_socket ctl;
 	const char *ctl_sock = ctl_path(cfg, a->replay != NULL);
 	unsigned n = (unsigned)cfg->noutputs;
@@ -264,6 +221,8 @@ static int run(const struct args *a, struct config *cfg)
 	if (!(outs = calloc(n, sizeof(*outs))))
 		return -ENOMEM;
 	rc = prepare_outputs(cfg, node, outs);
+	if (rc == 0)
+		rc = input_select(&in, cfg, a->replay);
 	if (a->check_only) {
 		if (check_rules(cfg) < 0)
 			rc = -EINVAL;
@@ -282,24 +241,15 @@ static int run(const struct args *a, struct config *cfg)
 		goto out;
 	if (rc < 0 || (rc = sigfd = signals_setup()) < 0 || (rc = start_outputs(outs, n)) < 0)
 		goto out;
-	if ((rc = pipeline_init(&p, cfg, node, outs, n, a->replay != NULL)) < 0)
+	if ((rc = pipeline_init(&p, cfg, node, outs, n, in.ops->file_backed)) < 0)
 		goto out;
-	if (ctl_socket_start(&ctl, render_metrics, &p) < 0)
+	loop.sigfd = sigfd;
+	loop.mv = (struct metrics_view){ .cfg = cfg, .stats = &p.stats, .outs = outs, .nouts = n };
+	if (ctl_socket_start(&ctl, render_metrics, &loop.mv) < 0)
 		ctl_socket_close(&ctl);	/* refused, not left unanswered */
-	if (a->replay) {
-		notify_send("READY=1");	/* as under the kernel: outputs up, input open next */
-		rc = input_replay_run(&p, a->replay, sigfd);
-		notify_send("STOPPING=1");
-		drain_outputs(&p, rc == 1 ? now_monotonic_ms() + cfg->drain_time_ms : UINT64_MAX,
-			      cfg->drain_time_ms, sigfd);
-		if (rc == 1)
-			rc = 0;
-	} else {
-		rc = input_netlink_run(&p, sigfd);
-		drain_outputs(&p, now_monotonic_ms() + cfg->drain_time_ms, cfg->drain_time_ms, sigfd);
-	}
+	rc = loop_run(&loop);
 	stats_log(&p.stats, outs, n);
-	metrics_write(&p);	/* the final values, for whoever reads the file next */
+	metrics_write(&loop.mv, &loop.ms);	/* the final values, for whoever reads the file next */
 	ctl_socket_close(&ctl);	/* its thread reads p */
 	pipeline_free(&p);
 out:

@@ -12,7 +12,6 @@
 #include <unistd.h>
 
 #include "util/log.h"
-#include "pipeline/pipeline.h"
 
 static unsigned long long ld(const atomic_uint_least64_t *v)
 {
@@ -99,9 +98,9 @@ static void out_labels(FILE *f, struct output *o)
 	fputc('"', f);
 }
 
-int metrics_render(FILE *f, struct pipeline *p)
+int metrics_render(FILE *f, const struct metrics_view *v)
 {
-	const struct stats *s = &p->stats;
+	const struct stats *s = v->stats;
 
 	head(f, "build_info", "gauge", "Always 1; the version and plugin ABI as labels.");
 	fprintf(f, "auditstream_build_info{version=\"%s\",abi=\"%d.%d\"} 1\n", PACKAGE_VERSION,
@@ -121,21 +120,21 @@ int metrics_render(FILE *f, struct pipeline *p)
 	one(f, "kernel_backlog_limit", "gauge", "The kernel's backlog_limit.", ld(&s->kernel_backlog_limit));
 	one(f, "kernel_enabled", "gauge", "The kernel's enabled flag: 0, 1, or 2 (locked).", ld(&s->kernel_enabled));
 	one(f, "kernel_failure", "gauge", "The kernel's failure mode: 0 silent, 1 printk, 2 panic.", ld(&s->kernel_failure));
-	one(f, "canary_enabled", "gauge", "1 when the canary is configured.", (unsigned long long)(p->cfg->canary.enabled != 0));
+	one(f, "canary_enabled", "gauge", "1 when the canary is configured.", (unsigned long long)(v->cfg->canary.enabled != 0));
 	one(f, "canary_sent_total", "counter", "Canary reads made.", ld(&s->canary_sent));
 	one(f, "canary_seen_total", "counter", "Canary events that came back in time.", ld(&s->canary_seen));
 	one(f, "canary_missed_total", "counter", "Canary events that did not come back in time.", ld(&s->canary_missed));
 	for (int k = 0; k < PER_OUT_N; k++) {
 		head(f, per_out[k].name, per_out[k].type, per_out[k].help);
-		for (unsigned i = 0; i < p->nouts; i++) {
+		for (unsigned i = 0; i < v->nouts; i++) {
 			fprintf(f, "auditstream_%s", per_out[k].name);
-			out_labels(f, &p->outs[i]);
-			fprintf(f, "} %llu\n", out_value(&p->outs[i], k));
+			out_labels(f, &v->outs[i]);
+			fprintf(f, "} %llu\n", out_value(&v->outs[i], k));
 		}
 	}
 	head(f, "output_plugin_counter_total", "counter", "A plugin's own counters (host->count).");
-	for (unsigned i = 0; i < p->nouts; i++) {
-		struct output *o = &p->outs[i];
+	for (unsigned i = 0; i < v->nouts; i++) {
+		struct output *o = &v->outs[i];
 		unsigned n = atomic_load(&o->ncounters);
 
 		for (unsigned c = 0; c < n && c < OUTPUT_MAX_COUNTERS; c++) {
@@ -149,9 +148,9 @@ int metrics_render(FILE *f, struct pipeline *p)
 	return ferror(f) ? -EIO : 0;
 }
 
-int metrics_write(struct pipeline *p)
+int metrics_write(const struct metrics_view *v, struct metrics_state *st)
 {
-	const char *path = p->cfg->metrics_path;
+	const char *path = v->cfg->metrics_path;
 	char tmp[4096];
 	FILE *f = NULL;
 	int fd, rc = 0;
@@ -168,7 +167,7 @@ int metrics_write(struct pipeline *p)
 		if (fd >= 0)
 			close(fd);
 	} else {
-		rc = metrics_render(f, p);
+		rc = metrics_render(f, v);
 		if (fclose(f) != 0 && rc == 0)
 			rc = -errno;
 		if (rc == 0 && rename(tmp, path) < 0)
@@ -176,19 +175,19 @@ int metrics_write(struct pipeline *p)
 		if (rc < 0)
 			unlink(tmp);
 	}
-	if (rc < 0 && !p->metrics.failing)
+	if (rc < 0 && !st->failing)
 		log_warn("metrics: cannot write %s: %s (retrying every metrics.interval_s)", path,
 			 strerror(-rc));
-	else if (rc == 0 && p->metrics.failing)
+	else if (rc == 0 && st->failing)
 		log_notice("metrics: %s written again", path);
-	p->metrics.failing = rc < 0;
+	st->failing = rc < 0;
 	return rc;
 }
 
-void metrics_tick(struct pipeline *p, uint64_t now_ms)
+void metrics_tick(const struct metrics_view *v, struct metrics_state *st, uint64_t now_ms)
 {
-	if (!p->cfg->metrics_path || now_ms < p->metrics.next_ms)
+	if (!v->cfg->metrics_path || now_ms < st->next_ms)
 		return;
-	p->metrics.next_ms = now_ms + p->cfg->metrics_interval_s * 1000ull;
-	metrics_write(p);
+	st->next_ms = now_ms + v->cfg->metrics_interval_s * 1000ull;
+	metrics_write(v, st);
 }

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
@@ -26,34 +27,34 @@ int signals_setup(void)
 	return fd < 0 ? -errno : fd;
 }
 
-int signals_handle(int sigfd, struct output *outs, unsigned n, const struct stats *st)
+/* A stop once read stays asked for: signal state is the process's. */
+static atomic_int stop_read;
+
+int signals_read(int sigfd)
 {
 	struct signalfd_siginfo si;
-	int rc = SIGNALS_GO_ON;
+	int asks = 0;
 
 	while (read(sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 		switch (si.ssi_signo) {
-		case SIGHUP:
-			log_info("SIGHUP: reopening outputs");
-			for (unsigned i = 0; i < n; i++)
-				output_request_reopen(&outs[i]);
-			break;
-		case SIGUSR1:
-			stats_log(st, outs, n);
-			break;
+		case SIGHUP: asks |= SIGNALS_REOPEN; break;
+		case SIGUSR1: asks |= SIGNALS_STATS; break;
 		default:
 			log_info("%s: stopping", si.ssi_signo == SIGTERM ? "SIGTERM" : "SIGINT");
-			rc = SIGNALS_STOP;
+			asks |= SIGNALS_STOP;
+			atomic_store(&stop_read, 1);
 			break;
 		}
 	}
-	return rc;
+	return asks;
 }
 
 int signals_stop_pending(void)
 {
 	sigset_t pending;
 
+	if (atomic_load(&stop_read))
+		return 1;
 	if (sigpending(&pending) < 0)
 		return 0;
 	return sigismember(&pending, SIGTERM) == 1 || sigismember(&pending, SIGINT) == 1;

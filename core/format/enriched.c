@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <libaudit.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -458,3 +459,33 @@ int format_enriched(struct buf *b, const struct asm_event *ev, struct enrich *x,
 	buf_addc(b, '}');
 	return 0;
 }
+
+/* The scratch of the enriched format, and of the raw one, which shares its
+ * object head and time cache. */
+void *enrich_scratch_new(const struct format_env *env)
+{
+	struct enrich *x = malloc(sizeof(*x));
+
+	if (x)
+		enrich_init(x, env->uidmap, env->node);
+	return x;
+}
+
+void enrich_scratch_free(void *scratch)
+{
+	if (scratch)
+		enrich_free(scratch);
+	free(scratch);
+}
+
+static int enriched_render(struct buf *out, const struct asm_event *ev, void *scratch, uint64_t now_sec)
+{
+	return format_enriched(out, ev, scratch, now_sec);
+}
+
+const struct format format_enriched_def = {
+	.name = "enriched",
+	.scratch_new = enrich_scratch_new,
+	.scratch_free = enrich_scratch_free,
+	.render = enriched_render,
+};

@@ -13,6 +13,7 @@
 
 #include "pipeline/assemble.h"
 #include "util/buf.h"
+#include "format/format.h"
 #include "format/uidmap.h"
 
 /* Scratch space reused from event to event. */
@@ -39,5 +40,9 @@ void enrich_add_head(struct enrich *x, struct buf *b, const struct asm_event *ev
 
 /* Appends the event's JSON to out.  Returns 0 or -ENOMEM. */
 int format_enriched(struct buf *out, const struct asm_event *ev, struct enrich *x, uint64_t now_sec);
+
+/* The scratch of the enriched and raw formats (struct enrich). */
+void *enrich_scratch_new(const struct format_env *env);
+void enrich_scratch_free(void *scratch);
 
 #endif

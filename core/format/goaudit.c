@@ -117,3 +117,26 @@ int format_goaudit(struct buf *b, const struct asm_event *ev, struct uidmap *um,
 	buf_adds(b, "}}");
 	return 0;
 }
+
+/* Its scratch is the pipeline's uid name cache. */
+static void *goaudit_scratch_new(const struct format_env *env)
+{
+	return env->uidmap;
+}
+
+static void goaudit_scratch_free(void *scratch)
+{
+	(void)scratch;
+}
+
+static int goaudit_render(struct buf *out, const struct asm_event *ev, void *scratch, uint64_t now_sec)
+{
+	return format_goaudit(out, ev, scratch, now_sec);
+}
+
+const struct format format_goaudit_def = {
+	.name = "goaudit",
+	.scratch_new = goaudit_scratch_new,
+	.scratch_free = goaudit_scratch_free,
+	.render = goaudit_render,
+};

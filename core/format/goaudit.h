@@ -4,6 +4,7 @@
 #define AS_FORMAT_GOAUDIT_H
 
 #include "pipeline/assemble.h"
+#include "format/format.h"
 #include "util/buf.h"
 #include "format/uidmap.h"
 

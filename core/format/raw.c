@@ -33,3 +33,16 @@ int format_raw(struct buf *b, const struct asm_event *ev, struct enrich *x)
 	buf_adds(b, "]}");
 	return 0;
 }
+
+static int raw_render(struct buf *out, const struct asm_event *ev, void *scratch, uint64_t now_sec)
+{
+	(void)now_sec;
+	return format_raw(out, ev, scratch);
+}
+
+const struct format format_raw_def = {
+	.name = "raw",
+	.scratch_new = enrich_scratch_new,
+	.scratch_free = enrich_scratch_free,
+	.render = raw_render,
+};

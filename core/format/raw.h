@@ -10,6 +10,7 @@
 #define AS_FORMAT_RAW_H
 
 #include "pipeline/assemble.h"
+#include "format/format.h"
 #include "util/buf.h"
 #include "format/enriched.h"
 

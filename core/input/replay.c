@@ -1,21 +1,20 @@
-/* core/input/replay.c -- auditd text in, the same pipeline as netlink.
+/* core/input/replay.c -- auditd text in (a file, or stdin: auditd's audisp
+ * plugin stream), the same pipeline as netlink.
  *
  * Reads in large blocks and splits lines itself.  Input that can stall (a
- * pipe, `tail -f | auditstream --replay -`) is polled together with the
- * signals, and pending events are completed once the input has been idle
- * for a second, since a text log has no EOE to complete them. */
-#include "input/replay.h"
+ * pipe, `tail -f | auditstream --replay -`) is polled by the loop, and
+ * pending events are completed once it has been idle for a second, since a
+ * text log has no EOE to complete them. */
+#include "input/input.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "util/log.h"
-#include "daemon/signals.h"
 
 #define READ_SIZE (256 * 1024)
 #define MAX_LINE (64 * 1024)	/* far above the kernel's 8970-byte record */
@@ -24,6 +23,10 @@
 struct replay {
 	struct pipeline *p;
 	const char *path;
+	int fd;
+	int may_stall;		/* a pipe or a terminal, not a regular file */
+	uint64_t last_data_ms;	/* monotonic: the last read that brought bytes */
+	int flushed;		/* pending events completed since then */
 	uint64_t lineno;
 	char *buf;
 	size_t len, cap;
@@ -118,76 +121,96 @@ static void hold_outputs(struct pipeline *p, int hold)
 		(hold ? queue_hold : queue_release)(&p->outs[i].q);
 }
 
-/* Waits for input or a signal; returns 1 to stop, 0 to read. */
-static int wait_input(struct replay *r, int fd, int sigfd)
+static int replay_read(struct input *in)
 {
-	for (;;) {
-		struct pollfd fds[2] = { { .fd = fd, .events = POLLIN }, { .fd = sigfd, .events = POLLIN } };
-		int n = poll(fds, 2, IDLE_MS);
+	struct replay *r = in->priv;
+	ssize_t got = read(r->fd, r->buf + r->len, r->cap - r->len);
 
-		if (n < 0 && errno != EINTR)
-			return 0;
-		if (n == 0)
-			assembler_flush(r->p->assembler);	/* idle: nothing more is coming soon */
-		if (n > 0 && fds[1].revents &&
-		    signals_handle(sigfd, r->p->outs, r->p->nouts, &r->p->stats) == SIGNALS_STOP)
-			return 1;
-		if (n > 0 && fds[0].revents)
-			return 0;
+	if (got < 0 && (errno == EINTR || errno == EAGAIN))
+		return 0;
+	if (got < 0) {
+		log_err("%s: read error: %s", r->path, strerror(errno));
+		return -errno;
+	}
+	if (got == 0) {
+		if (r->len && !r->skipping)	/* a last line without '\n' */
+			one_line(r, r->buf, r->len, (size_t)(find_gs(r->buf, r->buf + r->len) - r->buf));
+		r->len = 0;
+		return INPUT_END;
+	}
+	r->len += (size_t)got;
+	r->last_data_ms = now_monotonic_ms();
+	r->flushed = 0;
+	hold_outputs(r->p, 1);
+	split_lines(r);
+	hold_outputs(r->p, 0);
+	/* A regular file is always readable: read on without waiting. */
+	return r->may_stall ? 0 : INPUT_MORE;
+}
+
+/* Idle input: nothing more is coming soon, complete what is pending. */
+static void replay_tick(struct input *in, uint64_t now_ms)
+{
+	struct replay *r = in->priv;
+
+	if (r->may_stall && !r->flushed && now_ms - r->last_data_ms >= IDLE_MS) {
+		assembler_flush(r->p->assembler);
+		r->flushed = 1;
 	}
 }
 
-static int read_all(struct replay *r, int fd, int sigfd, int may_stall)
+static int replay_start(struct input *in)
 {
-	uint64_t blocks = 0;
-
-	for (;;) {
-		ssize_t got;
-
-		if (may_stall ? wait_input(r, fd, sigfd) :
-		    (++blocks % 16 == 0 &&
-		     signals_handle(sigfd, r->p->outs, r->p->nouts, &r->p->stats) == SIGNALS_STOP))
-			return 1;
-		got = read(fd, r->buf + r->len, r->cap - r->len);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			log_err("%s: read error: %s", r->path, strerror(errno));
-			return -errno;
-		}
-		if (got == 0)
-			break;
-		r->len += (size_t)got;
-		hold_outputs(r->p, 1);
-		split_lines(r);
-		hold_outputs(r->p, 0);
-		pipeline_tick(r->p, now_monotonic_ms());
-	}
-	if (r->len && !r->skipping)	/* a last line without '\n' */
-		one_line(r, r->buf, r->len, (size_t)(find_gs(r->buf, r->buf + r->len) - r->buf));
-	return 0;
-}
-
-int input_replay_run(struct pipeline *p, const char *path, int sigfd)
-{
-	struct replay r = { .p = p, .path = path, .cap = MAX_LINE + READ_SIZE };
-	int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+	struct replay *r = calloc(1, sizeof(*r));
 	struct stat st;
-	int rc;
 
-	if (fd < 0) {
-		rc = -errno;
-		log_err("%s: cannot open for replay: %s", path, strerror(errno));
+	if (!(in->priv = r))
+		return -ENOMEM;
+	r->p = in->p;
+	r->path = in->path;
+	r->cap = MAX_LINE + READ_SIZE;
+	r->fd = strcmp(in->path, "-") == 0 ? STDIN_FILENO : open(in->path, O_RDONLY | O_CLOEXEC);
+	if (r->fd < 0) {
+		int rc = -errno;
+		log_err("%s: cannot open for replay: %s", in->path, strerror(errno));
 		return rc;
 	}
-	if (!(r.buf = malloc(r.cap))) {
-		rc = -ENOMEM;
-	} else {
-		rc = read_all(&r, fd, sigfd, fstat(fd, &st) < 0 || !S_ISREG(st.st_mode));
-		free(r.buf);
-	}
-	if (fd != STDIN_FILENO)
-		close(fd);
-	pipeline_end(p);
-	return rc;
+	r->may_stall = fstat(r->fd, &st) < 0 || !S_ISREG(st.st_mode);
+	r->last_data_ms = now_monotonic_ms();
+	return (r->buf = malloc(r->cap)) ? 0 : -ENOMEM;
 }
+
+static int replay_fd(const struct input *in)
+{
+	const struct replay *r = in->priv;
+	return r->fd;
+}
+
+static void replay_stop(struct input *in)
+{
+	(void)in;	/* the loop completes what is pending (pipeline_end) */
+}
+
+static void replay_destroy(struct input *in)
+{
+	struct replay *r = in->priv;
+
+	if (!r)
+		return;
+	if (r->fd > STDIN_FILENO)
+		close(r->fd);
+	free(r->buf);
+	free(r);
+	in->priv = NULL;
+}
+
+const struct input_ops input_replay_ops = {
+	.name = "replay",
+	.file_backed = 1,
+	.start = replay_start,
+	.fd = replay_fd,
+	.read = replay_read,
+	.tick = replay_tick,
+	.stop = replay_stop,
+	.destroy = replay_destroy,
+};

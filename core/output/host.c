@@ -3,8 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "util/log.h"
+#include "format/format.h"
 #include "output/output.h"
+#include "util/log.h"
 
 static void host_log(struct auditstream_ctx *ctx, int level, const char *fmt, ...)
 {
@@ -108,11 +109,7 @@ static void host_drop(struct auditstream_ctx *ctx, uint64_t n, const char *reaso
 
 static const char *host_format(struct auditstream_ctx *ctx)
 {
-	switch (ctx->out->cfg->format) {
-	case FORMAT_ENRICHED: return "enriched";
-	case FORMAT_RAW: return "raw";
-	default: return "goaudit";
-	}
+	return formats[ctx->out->cfg->format]->name;
 }
 
 /* A plugin's complaint about one of its values, placed like the core's

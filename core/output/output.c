@@ -14,14 +14,6 @@
 
 #include "util/log.h"
 #include "pipeline/loss.h"
-#include "daemon/signals.h"
-
-uint64_t now_monotonic_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 int output_prepare(struct output *o, const struct output_config *cfg, const char *plugin_dir,
 		   const char *node)
@@ -45,7 +37,6 @@ int output_prepare(struct output *o, const struct output_config *cfg, const char
 	}
 	if ((rc = queue_init(&o->q, cfg->queue_size, cfg->overflow)) < 0)
 		return rc;
-	o->q.give_up = signals_stop_pending;
 	return 0;
 }
 

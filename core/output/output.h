@@ -13,6 +13,7 @@
 #include "output/options.h"
 #include "output/queue.h"
 #include "output/spool.h"
+#include "util/clock.h"
 
 #define OUTPUT_MAX_COUNTERS 16
 
@@ -93,7 +94,5 @@ uint64_t output_dropped(struct output *o);
 
 /* The host table handed to plugins. */
 extern const struct auditstream_host output_host;
-
-uint64_t now_monotonic_ms(void);
 
 #endif

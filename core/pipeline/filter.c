@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config/config.h"
+#include "config/where.h"
 #include "format/enrich_fields.h"
 #include "util/log.h"
 

@@ -9,8 +9,6 @@
 #include <libaudit.h>
 
 #include "pipeline/event.h"
-#include "format/goaudit.h"
-#include "format/raw.h"
 #include "util/log.h"
 
 static void dispatch(struct pipeline *p, struct event *e)
@@ -98,26 +96,14 @@ static const struct asm_event *type_view(struct pipeline *p, const struct asm_ev
 	return &p->view;
 }
 
-static int render(struct pipeline *p, enum format f, const struct asm_event *ev, uint64_t now)
-{
-	p->json.len = 0;
-	switch (f) {
-	case FORMAT_ENRICHED:
-		return format_enriched(&p->json, ev, &p->enrich, now);
-	case FORMAT_RAW:
-		return format_raw(&p->json, ev, &p->enrich);
-	default:
-		return format_goaudit(&p->json, ev, p->uidmap, now);
-	}
-}
-
 /* The event in format f, built the first time an output asks for it. */
-static struct event *event_in(struct pipeline *p, struct event **cache, enum format f,
+static struct event *event_in(struct pipeline *p, struct event **cache, unsigned f,
 			      const struct asm_event *ev, uint64_t now)
 {
 	if (cache[f])
 		return cache[f];
-	if (render(p, f, ev, now) < 0) {
+	p->json.len = 0;
+	if (formats[f]->render(&p->json, ev, p->scratch[f], now) < 0) {
 		log_err("out of memory rendering event %llu", (unsigned long long)ev->serial);
 		return NULL;
 	}
@@ -131,7 +117,7 @@ static struct event *event_in(struct pipeline *p, struct event **cache, enum for
 static void on_event(void *arg, const struct asm_event *ev)
 {
 	struct pipeline *p = arg;
-	struct event *cache[FORMAT_COUNT] = { NULL };
+	struct event *cache[FORMAT_MAX] = { NULL };
 	uint64_t now = (uint64_t)time(NULL);
 
 	atomic_fetch_add_explicit(&p->stats.events, 1, memory_order_relaxed);
@@ -157,8 +143,19 @@ static void on_event(void *arg, const struct asm_event *ev)
 		if ((e = event_in(p, cache, oc->format, ev, now)))
 			output_push(&p->outs[i], e);
 	}
-	for (unsigned f = 0; f < FORMAT_COUNT; f++)
+	for (unsigned f = 0; f < format_count; f++)
 		event_unref(cache[f]);
+}
+
+/* Every format's scratch: a few hundred bytes each until first used. */
+static int scratch_new(struct pipeline *p)
+{
+	struct format_env env = { .uidmap = p->uidmap, .node = p->node };
+
+	for (unsigned f = 0; f < format_count; f++)
+		if (!(p->scratch[f] = formats[f]->scratch_new(&env)))
+			return -ENOMEM;
+	return 0;
 }
 
 int pipeline_init(struct pipeline *p, const struct config *cfg, const char *node,
@@ -183,7 +180,10 @@ int pipeline_init(struct pipeline *p, const struct config *cfg, const char *node
 	p->nouts = nouts;
 	p->assembler = assembler_new(&ac, on_event, p);
 	p->uidmap = uidmap_new(600);
-	enrich_init(&p->enrich, p->uidmap, node);
+	if (p->uidmap && scratch_new(p) < 0) {
+		pipeline_free(p);
+		return -ENOMEM;
+	}
 	p->overflow_told = calloc(nouts ? nouts : 1, sizeof(*p->overflow_told));
 	if (cfg->tracking_enabled)
 		p->seq = seq_new(&sc, on_missed, p);
@@ -200,7 +200,10 @@ void pipeline_free(struct pipeline *p)
 	seq_free(p->seq);
 	uidmap_free(p->uidmap);
 	buf_free(&p->json);
-	enrich_free(&p->enrich);
+	for (unsigned f = 0; f < format_count; f++)
+		if (p->scratch[f])
+			formats[f]->scratch_free(p->scratch[f]);
+	memset(p->scratch, 0, sizeof(p->scratch));
 	filter_facts_free(&p->facts);
 	free(p->view_recs);
 	p->view_recs = NULL;
@@ -226,7 +229,6 @@ void pipeline_tick(struct pipeline *p, uint64_t now_ms)
 		seq_tick(p->seq, now_ms);
 		atomic_store(&p->stats.out_of_order, seq_stats(p->seq)->out_of_order);
 	}
-	metrics_tick(p, now_ms);
 }
 
 void pipeline_end(struct pipeline *p)

@@ -8,9 +8,8 @@
 #include "util/buf.h"
 #include "config/config.h"
 #include "pipeline/filter.h"
-#include "format/enriched.h"
+#include "format/format.h"
 #include "pipeline/loss.h"
-#include "daemon/metrics.h"
 #include "output/output.h"
 #include "pipeline/seq.h"
 #include "pipeline/stats.h"
@@ -23,7 +22,7 @@ struct pipeline {
 	struct seq *seq;		/* NULL when message_tracking is off */
 	struct uidmap *uidmap;
 	struct buf json;
-	struct enrich enrich;		/* scratch of the enriched and raw formats */
+	void *scratch[FORMAT_MAX];	/* each format's (formats[]) */
 	struct filter_facts facts;	/* what the filters read, once per event */
 	struct asm_event view;		/* the event without the types events.min/max drop */
 	struct asm_record *view_recs;
@@ -36,7 +35,6 @@ struct pipeline {
 	 * its own); set after pipeline_init, NULL: none. */
 	void (*observe)(void *arg, const struct asm_event *ev);
 	void *observe_arg;
-	struct metrics_state metrics;	/* config metrics = { ... } (core/daemon/metrics.c) */
 };
 
 /* text_input: auditd text logs have no EOE; complete events by lingering. */

@@ -11,7 +11,8 @@
 #include <unistd.h>
 
 /* by path: the build's own build-aux/config.h comes first on -I */
-#include "../../core/config/config.h"
+#include "config/config.h"
+#include "format/format.h"
 #include "util/log.h"
 
 /* ------------------------------------------------------------- helpers */
@@ -157,7 +158,7 @@ START_TEST(minimal_defaults)
 	ck_assert_uint_eq(c.noutputs, 1);
 	ck_assert_str_eq(c.outputs[0].plugin, "file");
 	ck_assert_str_eq(c.outputs[0].name, "file");
-	ck_assert_int_eq(c.outputs[0].format, FORMAT_GOAUDIT);
+	ck_assert_str_eq(formats[c.outputs[0].format]->name, "goaudit");
 	ck_assert_uint_eq(c.outputs[0].queue_size, 65536);
 	ck_assert_int_eq(c.outputs[0].overflow, OVERFLOW_DROP_NEWEST);
 	ck_assert_ptr_nonnull(c.outputs[0].group);

@@ -1,27 +1,23 @@
-/* core/input/netlink/reader.c -- the reader thread's loop, as the audit daemon
- * (unicast) or beside it (multicast group AUDIT_NLGRP_READLOG).
+/* core/input/netlink/reader.c -- the kernel input: records, as the audit
+ * daemon (unicast) or beside it (multicast group AUDIT_NLGRP_READLOG).
  *
- * One thread, one poll(): records, the AUDIT_GET answers of the status poll,
- * signals, and a 100 ms tick that drives event timeouts, gap checks and the
- * canary.  Taking and giving back the kernel's state is control.c's job. */
-#include "input/netlink/reader.h"
+ * The loop polls the socket; read() takes in a burst of records and the
+ * AUDIT_GET answers of the status poll; tick() drives the status poll, the
+ * canary and the restart gap.  Taking and giving back the kernel's state is
+ * audit_state.c's job. */
+#include "input/input.h"
 
 #include <errno.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <unistd.h>
 
 #include "input/netlink/audit_state.h"
 #include "util/log.h"
 #include "input/netlink/socket.h"
-#include "daemon/notify.h"
 #include "input/netlink/restart_gap.h"
-#include "daemon/signals.h"
 
-#define TICK_MS 100
 #define RECV_BURST 4096	/* records per wake-up before ticking again */
 
 struct reader {
@@ -31,7 +27,6 @@ struct reader {
 	int have_lost;
 	uint32_t last_lost;
 	uint64_t next_status_ms;
-	uint64_t next_stats_ms;
 	uint64_t enobufs_unreported;
 	struct restart_gap gap;
 };
@@ -112,9 +107,11 @@ static int drain_socket(struct reader *r, int limit)
 
 static int drain(struct reader *r, int limit)
 {
+	int i;
+
 	/* A batch already received is always handed out whole: control
 	 * requests read the socket directly and must not overtake it. */
-	for (int i = 0; i < limit || nl_rx_pending(&r->nl); i++) {
+	for (i = 0; i < limit || nl_rx_pending(&r->nl); i++) {
 		const char *payload;
 		int type;
 		long len = nl_recv_many(&r->nl, &type, &payload);
@@ -134,7 +131,7 @@ static int drain(struct reader *r, int limit)
 		}
 		on_msg(r, type, payload, (size_t)len);
 	}
-	return 0;
+	return INPUT_MORE;
 }
 
 static void tick_canary(struct reader *r, uint64_t now)
@@ -152,9 +149,10 @@ static void tick_canary(struct reader *r, uint64_t now)
 	atomic_store(&r->p->stats.canary_missed, missed);
 }
 
-static void tick(struct reader *r, uint64_t now)
+static void nl_tick(struct input *in, uint64_t now)
 {
-	pipeline_tick(r->p, now);
+	struct reader *r = in->priv;
+
 	report_enobufs(r);
 	tick_canary(r, now);
 	restart_gap_tick(&r->gap, now);
@@ -162,84 +160,75 @@ static void tick(struct reader *r, uint64_t now)
 		nl_request(&r->nl, AUDIT_GET, NULL, 0, 0, NULL, NULL);
 		r->next_status_ms = now + r->p->cfg->status_interval_ms;
 	}
-	if (r->p->cfg->stats_interval_s && now >= r->next_stats_ms) {
-		if (r->next_stats_ms)
-			stats_log(&r->p->stats, r->p->outs, r->p->nouts);
-		r->next_stats_ms = now + r->p->cfg->stats_interval_s * 1000ull;
-	}
 }
 
 /* Hands the audit state back, then takes in what was still on its way. */
-static void stop(struct reader *r)
+static void nl_stop(struct input *in)
 {
+	struct reader *r = in->priv;
+
 	control_stop(&r->ctl, &r->nl, on_msg, r);
 	drain_socket(r, 1 << 20);
 	report_enobufs(r);
 	restart_gap_save(&r->gap);
+	r->p->observe = NULL;
 }
 
-static int start(struct reader *r)
+static int nl_start(struct input *in)
 {
-	int multicast = r->p->cfg->input_mode == INPUT_MULTICAST, rc;
+	struct reader *r = calloc(1, sizeof(*r));
+	int multicast = in->ops == &input_netlink_multicast, rc;
 
-	if ((rc = nl_open(&r->nl, r->p->cfg->socket_rcvbuf, multicast ? 1u << (AUDIT_NLGRP_READLOG - 1) : 0)) < 0) {
+	if (!(in->priv = r))
+		return -ENOMEM;
+	r->p = in->p;
+	r->nl.fd = -1;
+	if ((rc = control_prepare(&r->ctl, in->cfg)) < 0)
+		return rc;
+	if ((rc = nl_open(&r->nl, in->cfg->socket_rcvbuf, multicast ? 1u << (AUDIT_NLGRP_READLOG - 1) : 0)) < 0) {
 		log_err("cannot open the audit netlink socket%s: %s%s",
 			multicast ? " in the multicast group" : "", strerror(-rc),
 			rc == -EPROTONOSUPPORT ? " (kernel without audit support)" :
 			rc == -EPERM && multicast ? " (multicast needs CAP_AUDIT_READ)" : "");
 		return rc;
 	}
-	restart_gap_open(&r->gap, r->p->cfg->state_dir);	/* before the first record */
+	restart_gap_open(&r->gap, in->cfg->state_dir);	/* before the first record */
 	if ((rc = control_start(&r->ctl, &r->nl, on_msg, r)) < 0)
 		return rc;
 	if (r->ctl.canary) {
 		r->p->observe = canary_observe;
 		r->p->observe_arg = r->ctl.canary;
 	}
+	r->next_status_ms = now_monotonic_ms() + in->cfg->status_interval_ms;
 	return 0;
 }
 
-int input_netlink_run(struct pipeline *p, int sigfd)
+static int nl_fd(const struct input *in)
 {
-	struct reader r;
-	int rc, stopping = 0;
-	uint64_t now, next_tick = 0;
-
-	memset(&r, 0, sizeof(r));
-	r.p = p;
-	r.nl.fd = -1;
-	if ((rc = control_prepare(&r.ctl, p->cfg)) < 0 || (rc = start(&r)) < 0) {
-		nl_close(&r.nl);
-		control_free(&r.ctl);
-		return rc;
-	}
-	r.next_status_ms = now_monotonic_ms() + p->cfg->status_interval_ms;
-	/* The socket is open and registered, the outputs were started before
-	 * the pipeline: from here on records are read and delivered. */
-	notify_send("READY=1");
-	while (!stopping) {
-		struct pollfd fds[2] = { { .fd = r.nl.fd, .events = POLLIN }, { .fd = sigfd, .events = POLLIN } };
-
-		if (poll(fds, 2, TICK_MS) < 0 && errno != EINTR) {
-			rc = -errno;
-			break;
-		}
-		if (fds[0].revents && (rc = drain_socket(&r, RECV_BURST)) < 0)
-			break;
-		if (fds[1].revents)
-			stopping = signals_handle(sigfd, p->outs, p->nouts, &p->stats) == SIGNALS_STOP;
-		/* Under load poll() wakes for a message or two at a time: timers
-		 * need no more than TICK_MS granularity, not one check per event. */
-		now = now_monotonic_ms();
-		if (now >= next_tick) {
-			tick(&r, now);
-			next_tick = now + TICK_MS;
-		}
-	}
-	notify_send("STOPPING=1");
-	stop(&r);
-	nl_close(&r.nl);
-	p->observe = NULL;
-	control_free(&r.ctl);
-	return stopping ? 0 : rc;
+	const struct reader *r = in->priv;
+	return r->nl.fd;
 }
+
+static int nl_read(struct input *in)
+{
+	return drain_socket(in->priv, RECV_BURST);
+}
+
+static void nl_destroy(struct input *in)
+{
+	struct reader *r = in->priv;
+
+	if (!r)
+		return;
+	nl_close(&r->nl);
+	control_free(&r->ctl);
+	free(r);
+	in->priv = NULL;
+}
+
+#define NETLINK_OPS(mode) { \
+	.name = mode, .file_backed = 0, .start = nl_start, .fd = nl_fd, .read = nl_read, \
+	.tick = nl_tick, .stop = nl_stop, .destroy = nl_destroy }
+
+const struct input_ops input_netlink_unicast = NETLINK_OPS("unicast");
+const struct input_ops input_netlink_multicast = NETLINK_OPS("multicast");
