@@ -5,7 +5,7 @@
 # touching any output.
 . "$top_srcdir/tests/lib/common.sh"
 
-"$AUDITSTREAM" --version | grep -Eq '^auditstream [0-9.]+ \(plugin ABI 1\.0\)$' || fail "--version"
+"$AUDITSTREAM" --version | grep -Eq '^auditstream [0-9.]+ \(plugin ABI 1\.[0-9]+\)$' || fail "--version"
 "$AUDITSTREAM" --bogus >/dev/null 2>&1 && fail "an unknown option must fail"
 
 # expect_error NAME PATTERN : --check-config on $TMP/NAME.conf fails with PATTERN.
