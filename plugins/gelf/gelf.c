@@ -63,6 +63,7 @@
 #include <zlib.h>
 
 #include <auditstream/plugin.h>
+#include <auditstream/util.h>
 
 #define CHUNK_HEADER 12		/* 0x1e 0x0f, 8-byte id, sequence, count */
 #define MAX_CHUNKS 128
@@ -71,16 +72,12 @@
 
 enum { COMPRESS_NONE, COMPRESS_ZLIB, COMPRESS_GZIP };
 
-struct gbuf {
-	char *p;
-	size_t len, cap;
-};
 
 struct gelf_out {
 	const struct auditstream_host *host;
 	struct auditstream_ctx *ctx;
 	const char *address;
-	char *hostname, *port;	/* parsed from address */
+	char hostname[256], port[8];	/* parsed from address */
 	int tcp;
 	int compress;
 	size_t chunk_size;
@@ -92,140 +89,53 @@ struct gelf_out {
 	int down;		/* the last attempt failed: quieter logs, "recovered" */
 	unsigned rotate;	/* failures so far: which resolved address to try first */
 	uint64_t next_id;	/* chunked message ids: random start, then +1 */
-	struct gbuf msg;	/* one GELF message */
-	struct gbuf z;		/* its compressed form */
-	struct gbuf out;	/* TCP: NUL-framed messages of one send unit */
+	struct auditstream_buf msg;	/* one GELF message */
+	struct auditstream_buf z;		/* its compressed form */
+	struct auditstream_buf out;	/* TCP: NUL-framed messages of one send unit */
 	size_t *ends;		/* TCP: end offset in out of each framed message */
 	size_t ends_cap;
 	z_stream zs;
 	int zs_ready;
 };
 
+static const char *const transports[] = { "udp", "tcp", NULL };
+static const char *const compressions[] = { "none", "zlib", "gzip", NULL };
+
 static const struct auditstream_option options[] = {
 	{ .name = "address", .type = AUDITSTREAM_OPT_STRING, .default_value = NULL, .required = 1,
 	  .help = "host:port of the GELF input" },
 	{ .name = "transport", .type = AUDITSTREAM_OPT_STRING, .default_value = "udp", .required = 0,
-	  .help = "\"udp\" or \"tcp\"" },
+	  .help = "\"udp\" or \"tcp\"", .choices = transports },
 	{ .name = "compress", .type = AUDITSTREAM_OPT_STRING, .default_value = "none", .required = 0,
-	  .help = "UDP compression: \"none\", \"zlib\" or \"gzip\"" },
+	  .help = "UDP compression: \"none\", \"zlib\" or \"gzip\"", .choices = compressions },
 	{ .name = "chunk_size", .type = AUDITSTREAM_OPT_INT, .default_value = "1420", .required = 0,
-	  .help = "UDP datagram size, 128..65507" },
+	  .help = "UDP datagram size, 128..65507", .min = 128, .max = MAX_UDP },
 	{ .name = "host", .type = AUDITSTREAM_OPT_STRING, .default_value = NULL, .required = 0,
 	  .help = "GELF host field (default: the node name)" },
 	{ .name = "level", .type = AUDITSTREAM_OPT_INT, .default_value = "6", .required = 0,
-	  .help = "syslog severity of audit events, 0..7" },
+	  .help = "syslog severity of audit events, 0..7", .min = 0, .max = 7 },
 	{ .name = "full_message", .type = AUDITSTREAM_OPT_BOOL, .default_value = "false", .required = 0,
 	  .help = "also send the event JSON as full_message" },
 	{ .name = "timeout_ms", .type = AUDITSTREAM_OPT_INT, .default_value = "5000", .required = 0,
-	  .help = "connect and send timeout in ms" },
+	  .help = "connect and send timeout in ms", .min = 1, .max = 3600000 },
 	{ 0 }
 };
 
 /* ------------------------------------------------------------- buffers */
 
-static int gb_reserve(struct gbuf *b, size_t more)
-{
-	size_t cap = b->cap ? b->cap : 4096;
-	char *p;
-
-	if (b->len + more <= b->cap)
-		return 0;
-	while (cap < b->len + more)
-		cap *= 2;
-	if (!(p = realloc(b->p, cap)))
-		return -ENOMEM;
-	b->p = p;
-	b->cap = cap;
-	return 0;
-}
-
 /* Appends are unchecked: callers reserve the worst case first. */
-static void gb_add(struct gbuf *b, const void *p, size_t n)
+static void gb_adds(struct auditstream_buf *b, const char *s)
 {
-	memcpy(b->p + b->len, p, n);
-	b->len += n;
+	auditstream_buf_add(b, s, strlen(s));
 }
 
-static void gb_adds(struct gbuf *b, const char *s)
+/* s[0..n) as a JSON string, invalid UTF-8 as U+FFFD (util.h: the core's
+ * rules, so what we send is valid UTF-8).  Needs 6n + 2 bytes reserved. */
+static void add_string(struct auditstream_buf *b, const char *s, size_t n)
 {
-	gb_add(b, s, strlen(s));
-}
-
-/* ---------------------------------------------------------- JSON escape */
-
-/* Length of the valid UTF-8 sequence at s (1..4), or 0 if it is invalid;
- * the same rules as the core's writer, so what we send is valid UTF-8. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	unsigned char c = s[0];
-
-	if (c >= 0xc2 && c <= 0xdf)
-		return n >= 2 && (s[1] & 0xc0) == 0x80 ? 2 : 0;
-	if (c >= 0xe0 && c <= 0xef) {
-		if (n < 3 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
-			return 0;
-		if ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] > 0x9f))
-			return 0;	/* overlong, surrogate */
-		return 3;
-	}
-	if (c >= 0xf0 && c <= 0xf4) {
-		if (n < 4 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 ||
-		    (s[3] & 0xc0) != 0x80)
-			return 0;
-		if ((c == 0xf0 && s[1] < 0x90) || (c == 0xf4 && s[1] > 0x8f))
-			return 0;	/* overlong, > U+10FFFF */
-		return 4;
-	}
-	return 0;
-}
-
-static void add_escape(struct gbuf *b, unsigned char c)
-{
-	static const char hex[] = "0123456789abcdef";
-	char e[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
-
-	switch (c) {
-	case '"': gb_adds(b, "\\\""); break;
-	case '\\': gb_adds(b, "\\\\"); break;
-	case '\n': gb_adds(b, "\\n"); break;
-	case '\t': gb_adds(b, "\\t"); break;
-	case '\r': gb_adds(b, "\\r"); break;
-	default: gb_add(b, e, sizeof(e)); break;
-	}
-}
-
-/* Appends s[0..n) as the inside of a JSON string (no quotes); invalid UTF-8
- * becomes U+FFFD.  Needs 6n bytes reserved. */
-static void add_escaped(struct gbuf *b, const char *str, size_t n)
-{
-	const unsigned char *s = (const unsigned char *)str;
-	size_t i = 0;
-
-	while (i < n) {
-		size_t start = i, l;
-
-		while (i < n && s[i] >= 0x20 && s[i] < 0x7f && s[i] != '"' && s[i] != '\\')
-			i++;
-		gb_add(b, s + start, i - start);
-		if (i == n)
-			break;
-		if (s[i] < 0x80) {
-			add_escape(b, s[i++]);
-		} else if ((l = utf8_len(s + i, n - i))) {
-			gb_add(b, s + i, l);
-			i += l;
-		} else {
-			gb_adds(b, "\\ufffd");
-			i++;
-		}
-	}
-}
-
-static void add_string(struct gbuf *b, const char *s, size_t n)
-{
-	gb_add(b, "\"", 1);
-	add_escaped(b, s, n);
-	gb_add(b, "\"", 1);
+	auditstream_buf_add(b, "\"", 1);
+	b->len += auditstream_json_escape(b->p + b->len, s, n);
+	auditstream_buf_add(b, "\"", 1);
 }
 
 /* ------------------------------------------------- reading the event JSON */
@@ -364,7 +274,7 @@ static int reserved_name(const struct span *k)
 }
 
 /* "_" + prefix + key, with characters outside GELF's [\w.-] made '_'. */
-static void add_field_name(struct gbuf *b, const char *prefix, const struct span *k)
+static void add_field_name(struct auditstream_buf *b, const char *prefix, const struct span *k)
 {
 	gb_adds(b, ",\"_");
 	gb_adds(b, prefix);
@@ -372,13 +282,13 @@ static void add_field_name(struct gbuf *b, const char *prefix, const struct span
 		char c = k->p[i];
 		int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 			 (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
-		gb_add(b, ok ? &c : "_", 1);
+		auditstream_buf_add(b, ok ? &c : "_", 1);
 	}
 	gb_adds(b, "\":");
 }
 
 /* One member as an additional field; null is left out (GELF has no null). */
-static void add_field(struct gbuf *b, int loss, const struct span *k, const struct span *v)
+static void add_field(struct auditstream_buf *b, int loss, const struct span *k, const struct span *v)
 {
 	char c = v->p[0];
 
@@ -386,7 +296,7 @@ static void add_field(struct gbuf *b, int loss, const struct span *k, const stru
 		return;
 	add_field_name(b, loss ? "loss_" : reserved_name(k) ? "audit_" : "", k);
 	if (c == '"' || is_number(v))
-		gb_add(b, v->p, v->n);
+		auditstream_buf_add(b, v->p, v->n);
 	else
 		add_string(b, v->p, v->n);	/* object, array, true, false */
 }
@@ -394,7 +304,7 @@ static void add_field(struct gbuf *b, int loss, const struct span *k, const stru
 /* short_message: "audit event SERIAL type=T" (T of the first record) or
  * "auditstream loss: REASON count=N".  String insides are copied as they are:
  * the inside of a valid JSON string is valid inside another. */
-static void add_short(struct gbuf *b, const struct auditstream_event *ev, struct span obj,
+static void add_short(struct auditstream_buf *b, const struct auditstream_event *ev, struct span obj,
 		      int loss)
 {
 	struct span v, first;
@@ -405,11 +315,11 @@ static void add_short(struct gbuf *b, const struct auditstream_event *ev, struct
 		gb_adds(b, "auditstream loss");
 		if (find_member(obj, "reason", &v) && v.p[0] == '"') {
 			gb_adds(b, ": ");
-			gb_add(b, v.p + 1, v.n - 2);
+			auditstream_buf_add(b, v.p + 1, v.n - 2);
 		}
 		if (find_member(obj, "count", &v) && is_number(&v)) {
 			gb_adds(b, " count=");
-			gb_add(b, v.p, v.n);
+			auditstream_buf_add(b, v.p, v.n);
 		}
 	} else {
 		snprintf(num, sizeof(num), "audit event %llu", (unsigned long long)ev->serial);
@@ -423,7 +333,7 @@ static void add_short(struct gbuf *b, const struct auditstream_event *ev, struct
 			first.n = q ? (size_t)(q - p) : 0;
 			if (q && find_member(first, "type", &t) && is_number(&t)) {
 				gb_adds(b, " type=");
-				gb_add(b, t.p, t.n);
+				auditstream_buf_add(b, t.p, t.n);
 			}
 		}
 	}
@@ -433,7 +343,7 @@ static void add_short(struct gbuf *b, const struct auditstream_event *ev, struct
 /* Builds the GELF object of one event into g->msg. */
 static int build_message(struct gelf_out *g, const struct auditstream_event *ev)
 {
-	struct gbuf *b = &g->msg;
+	struct auditstream_buf *b = &g->msg;
 	struct span obj = { ev->json, ev->json_len }, k, v;
 	const char *p = ev->json + 1, *end = ev->json + ev->json_len;
 	int loss = (ev->flags & AUDITSTREAM_EVENT_LOSS) != 0, first = 1, rc;
@@ -443,7 +353,7 @@ static int build_message(struct gelf_out *g, const struct auditstream_event *ev)
 	b->len = 0;
 	/* Escaping grows text at most 6x; the JSON may appear three times
 	 * (fields, full_message, _raw), field names add a few bytes each. */
-	if (gb_reserve(b, ev->json_len * 24 + strlen(g->gelf_host) * 6 + 512) < 0)
+	if (auditstream_buf_reserve(b, ev->json_len * 24 + strlen(g->gelf_host) * 6 + 512) < 0)
 		return -ENOMEM;
 	gb_adds(b, "{\"version\":\"1.1\",\"host\":");
 	add_string(b, g->gelf_host, strlen(g->gelf_host));
@@ -484,7 +394,7 @@ static int compress_message(struct gelf_out *g, const char **out, size_t *len)
 	}
 	g->z.len = 0;
 	if (deflateReset(&g->zs) != Z_OK ||
-	    gb_reserve(&g->z, deflateBound(&g->zs, g->msg.len)) < 0)
+	    auditstream_buf_reserve(&g->z, deflateBound(&g->zs, g->msg.len)) < 0)
 		return -ENOMEM;
 	g->zs.next_in = (Bytef *)g->msg.p;
 	g->zs.avail_in = (uInt)g->msg.len;
@@ -730,10 +640,10 @@ static long frame_unit(struct gelf_out *g, const struct auditstream_event *const
 
 	g->out.len = 0;
 	while (k < n && (k == 0 || g->out.len < TCP_SEND_UNIT)) {
-		if (build_message(g, ev[k]) < 0 || gb_reserve(&g->out, g->msg.len + 1) < 0)
+		if (build_message(g, ev[k]) < 0 || auditstream_buf_reserve(&g->out, g->msg.len + 1) < 0)
 			return -ENOMEM;
-		gb_add(&g->out, g->msg.p, g->msg.len);
-		gb_add(&g->out, "", 1);	/* the NUL frame delimiter */
+		auditstream_buf_add(&g->out, g->msg.p, g->msg.len);
+		auditstream_buf_add(&g->out, "", 1);	/* the NUL frame delimiter */
 		g->ends[k++] = g->out.len;
 	}
 	return (long)k;
@@ -791,31 +701,6 @@ static int gelf_write(void *inst, const struct auditstream_event *const *ev, siz
 
 /* --------------------------------------------------------------- set-up */
 
-/* "host:port" or "[v6]:port" into g->hostname and g->port. */
-static int parse_address(struct gelf_out *g, const char *a)
-{
-	const char *hs = a, *he, *port;
-	char *end;
-	long v;
-
-	if (a[0] == '[') {
-		hs = a + 1;
-		if (!(he = strchr(hs, ']')) || he[1] != ':')
-			return -EINVAL;
-		port = he + 2;
-	} else {
-		if (!(he = strrchr(a, ':')) || memchr(a, ':', (size_t)(he - a)))
-			return -EINVAL;	/* no port, or an IPv6 address without [] */
-		port = he + 1;
-	}
-	v = strtol(port, &end, 10);
-	if (he == hs || *port < '0' || *port > '9' || *end || v < 1 || v > 65535)
-		return -EINVAL;
-	g->hostname = strndup(hs, (size_t)(he - hs));
-	g->port = strdup(port);
-	return g->hostname && g->port ? 0 : -ENOMEM;
-}
-
 static int pick(const char *v, const char *const *names)
 {
 	for (int i = 0; names[i]; i++)
@@ -824,18 +709,16 @@ static int pick(const char *v, const char *const *names)
 	return -1;
 }
 
-/* Checks the option values the core cannot know; logs the first bad one. */
+/* Reads the options; checks what the option table cannot say (the address,
+ * compression with TCP) and reports the first bad one. */
 static int read_options(struct gelf_out *g)
 {
-	static const char *const transports[] = { "udp", "tcp", NULL };
-	static const char *const compressions[] = { "none", "zlib", "gzip", NULL };
 	const struct auditstream_host *h = g->host;
 	const char *transport = h->opt_string(g->ctx, "transport");
 	const char *compress = h->opt_string(g->ctx, "compress");
 	int64_t chunk = h->opt_int(g->ctx, "chunk_size"), level = h->opt_int(g->ctx, "level");
 	int64_t timeout = h->opt_int(g->ctx, "timeout_ms");
-	const char *bad = NULL;
-	int rc;
+	const char *bad = NULL, *why = NULL;
 
 	g->address = h->opt_string(g->ctx, "address");
 	g->gelf_host = h->opt_string(g->ctx, "host");
@@ -844,24 +727,13 @@ static int read_options(struct gelf_out *g)
 	g->full_message = h->opt_bool(g->ctx, "full_message");
 	g->tcp = pick(transport, transports) == 1;
 	g->compress = pick(compress, compressions);
-	if ((rc = parse_address(g, g->address)) == -EINVAL)
-		bad = "address must be \"host:port\" (or \"[ipv6]:port\")";
-	else if (rc < 0)
-		return rc;
-	else if (pick(transport, transports) < 0)
-		bad = "transport must be \"udp\" or \"tcp\"";
-	else if (g->compress < 0)
-		bad = "compress must be \"none\", \"zlib\" or \"gzip\"";
+	if (auditstream_hostport_parse(g->address, g->hostname, sizeof(g->hostname), g->port,
+				       sizeof(g->port)) < 0)
+		bad = "address", why = "must be \"host:port\" (or \"[ipv6]:port\")";
 	else if (g->tcp && g->compress != COMPRESS_NONE)
-		bad = "compress must be \"none\" with transport \"tcp\" (GELF TCP is uncompressed)";
-	else if (chunk < 128 || chunk > MAX_UDP)
-		bad = "chunk_size must be 128..65507";
-	else if (level < 0 || level > 7)
-		bad = "level must be a syslog severity, 0..7";
-	else if (timeout < 1 || timeout > 3600000)
-		bad = "timeout_ms must be 1..3600000";
+		bad = "compress", why = "must be \"none\" with transport \"tcp\" (GELF TCP is uncompressed)";
 	if (bad) {
-		h->log(g->ctx, AUDITSTREAM_LOG_ERR, "%s", bad);
+		auditstream_opt_error(h, g->ctx, bad, "%s", why);
 		return -EINVAL;
 	}
 	g->chunk_size = (size_t)chunk;
@@ -877,13 +749,19 @@ static void gelf_destroy(void *inst)
 	close_conn(g);
 	if (g->zs_ready)
 		deflateEnd(&g->zs);
-	free(g->hostname);
-	free(g->port);
 	free(g->msg.p);
 	free(g->z.p);
 	free(g->out.p);
 	free(g->ends);
 	free(g);
+}
+
+/* --check-config and before create(): the values, no connection. */
+static int gelf_check(const struct auditstream_host *host, struct auditstream_ctx *ctx)
+{
+	struct gelf_out g = { .host = host, .ctx = ctx, .fd = -1 };
+
+	return read_options(&g);
 }
 
 static int gelf_create(const struct auditstream_host *host, struct auditstream_ctx *ctx,
@@ -931,6 +809,7 @@ static const struct auditstream_plugin plugin = {
 	.version = PACKAGE_VERSION,
 	.description = "GELF 1.1 to Graylog over UDP (chunked, compressed) or TCP",
 	.options = options,
+	.check = gelf_check,
 	.create = gelf_create,
 	.write = gelf_write,
 	.reopen = gelf_reopen,

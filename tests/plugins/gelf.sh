@@ -327,20 +327,25 @@ expect_error missing "missing.conf:[0-9]+: output \"[^\"]*\": missing option \"a
 write_config "$TMP/good.conf" "plugin = \"gelf\"; address = \"127.0.0.1:1\"; compress = \"gzip\";"
 "$AUDITSTREAM" -c "$TMP/good.conf" --check-config >"$TMP/good.out" 2>&1 || fail "good config: $(cat "$TMP/good.out")"
 
-# Values only the plugin can judge stop the start, with the reason.
-bad_start() {
+# Bad values, whether the option table or the plugin's check() judges them:
+# --check-config refuses them with file:line, output and key, and the start
+# fails the same way.
+bad_value() {
 	write_config "$TMP/bad.conf" "name = \"g\"; plugin = \"gelf\"; $1"
+	"$AUDITSTREAM" -c "$TMP/bad.conf" --check-config >"$TMP/bad.out" 2>&1 && fail "--check-config accepted: $1"
+	grep -Eq -- "bad.conf:[0-9]+: output \"g\": $2" "$TMP/bad.out" ||
+		fail "expected \"$2\" for $1 in: $(cat "$TMP/bad.out")"
 	if run -c "$TMP/bad.conf" --replay /dev/null >"$TMP/bad.out" 2>&1; then
 		fail "start should fail with: $1"
 	fi
-	grep -q -- "output g: $2" "$TMP/bad.out" || fail "expected \"$2\" for $1 in: $(cat "$TMP/bad.out")"
+	grep -Eq -- "$2" "$TMP/bad.out" || fail "start: expected \"$2\" for $1 in: $(cat "$TMP/bad.out")"
 }
-bad_start 'address = "127.0.0.1";' 'address must be "host:port"'
-bad_start 'address = "::1:12201";' 'address must be "host:port"'
-bad_start 'address = "h:99999";' 'address must be "host:port"'
-bad_start 'address = "h:1"; transport = "sctp";' 'transport must be "udp" or "tcp"'
-bad_start 'address = "h:1"; compress = "lz4";' 'compress must be "none", "zlib" or "gzip"'
-bad_start 'address = "h:1"; transport = "tcp"; compress = "zlib";' 'compress must be "none" with transport "tcp"'
-bad_start 'address = "h:1"; chunk_size = 100;' 'chunk_size must be 128..65507'
-bad_start 'address = "h:1"; level = 8;' 'level must be a syslog severity'
+bad_value 'address = "127.0.0.1";' 'address: must be "host:port"'
+bad_value 'address = "::1:12201";' 'address: must be "host:port"'
+bad_value 'address = "h:99999";' 'address: must be "host:port"'
+bad_value 'address = "h:1"; transport = "sctp";' 'transport: "sctp" is not one of "udp", "tcp"'
+bad_value 'address = "h:1"; compress = "lz4";' 'compress: "lz4" is not one of "none", "zlib", "gzip"'
+bad_value 'address = "h:1"; transport = "tcp"; compress = "zlib";' 'compress: must be "none" with transport "tcp"'
+bad_value 'address = "h:1"; chunk_size = 100;' 'chunk_size: 100 is out of range \[128, 65507\]'
+bad_value 'address = "h:1"; level = 8;' 'level: 8 is out of range \[0, 7\]'
 exit 0
