@@ -87,6 +87,7 @@
 #include <unistd.h>
 
 #include <auditstream/plugin.h>
+#include <auditstream/util.h>
 
 #define MAX_HEADER 512			/* longest header we build, with slack */
 #define MIN_MESSAGE 480			/* RFC 3164/5426: every receiver takes 480 */
@@ -97,10 +98,6 @@
 
 enum network { NET_UNIX, NET_UDP, NET_TCP };
 
-struct growbuf {
-	char *p;
-	size_t len, cap;
-};
 
 struct syslog_out {
 	const struct auditstream_host *host;
@@ -124,17 +121,24 @@ struct syslog_out {
 	size_t resume;
 	const struct auditstream_event *resume_ev;
 	uint64_t resume_serial;
-	struct growbuf out;
+	struct auditstream_buf out;
 	size_t ends[CHUNK_FRAMES];	/* end offset of each frame in out */
 };
 
+/* The values of the options with a fixed list, in the order of their enums. */
+static const char *const nets[] = { "unix", "udp", "tcp", NULL };
+static const char *const types[] = { "dgram", "stream", NULL };
+static const char *const framings[] = { "auto", "octet", "lf", NULL };
+static const char *const policies[] = { "drop", "truncate", NULL };
+static const char *const protocols[] = { "rfc3164", "rfc5424", NULL };
+
 static const struct auditstream_option options[] = {
 	{ .name = "network", .type = AUDITSTREAM_OPT_STRING, .default_value = "unix", .required = 0,
-	  .help = "transport: unix, udp or tcp" },
+	  .help = "transport: unix, udp or tcp", .choices = nets },
 	{ .name = "socket_path", .type = AUDITSTREAM_OPT_STRING, .default_value = "/dev/log", .required = 0,
 	  .help = "local syslog socket (network unix)" },
 	{ .name = "socket_type", .type = AUDITSTREAM_OPT_STRING, .default_value = "dgram", .required = 0,
-	  .help = "dgram or stream (network unix)" },
+	  .help = "dgram or stream (network unix)", .choices = types },
 	{ .name = "address", .type = AUDITSTREAM_OPT_STRING, .default_value = NULL, .required = 0,
 	  .help = "host:port of the daemon (network udp or tcp)" },
 	{ .name = "facility", .type = AUDITSTREAM_OPT_STRING, .default_value = "local0", .required = 0,
@@ -146,15 +150,15 @@ static const struct auditstream_option options[] = {
 	{ .name = "tag", .type = AUDITSTREAM_OPT_STRING, .default_value = "auditstream", .required = 0,
 	  .help = "tag / APP-NAME" },
 	{ .name = "protocol", .type = AUDITSTREAM_OPT_STRING, .default_value = "rfc3164", .required = 0,
-	  .help = "header format: rfc3164 or rfc5424" },
+	  .help = "header format: rfc3164 or rfc5424", .choices = protocols },
 	{ .name = "framing", .type = AUDITSTREAM_OPT_STRING, .default_value = "auto", .required = 0,
-	  .help = "stream framing: octet, lf or auto" },
+	  .help = "stream framing: octet, lf or auto", .choices = framings },
 	{ .name = "max_message_size", .type = AUDITSTREAM_OPT_INT, .default_value = "0", .required = 0,
 	  .help = "largest message in bytes (0: per transport)" },
 	{ .name = "oversize", .type = AUDITSTREAM_OPT_STRING, .default_value = "drop", .required = 0,
-	  .help = "bigger events: drop (reported) or truncate" },
+	  .help = "bigger events: drop (reported) or truncate", .choices = policies },
 	{ .name = "timeout_ms", .type = AUDITSTREAM_OPT_INT, .default_value = "5000", .required = 0,
-	  .help = "connect and send timeout" },
+	  .help = "connect and send timeout", .min = 1, .max = 3600000 },
 	{ 0 }
 };
 
@@ -198,7 +202,7 @@ static int choice(struct syslog_out *s, const char *key, const char *const *choi
 	for (int i = 0; choices[i]; i++)
 		if (strcmp(v, choices[i]) == 0)
 			return i;
-	s->host->log(s->ctx, AUDITSTREAM_LOG_ERR, "%s: unknown value \"%s\"", key, v);
+	auditstream_opt_error(s->host, s->ctx, key, "unknown value \"%s\"", v);
 	return -1;
 }
 
@@ -208,7 +212,7 @@ static int named_code(struct syslog_out *s, const char *key, const struct name_c
 	int c = lookup(t, v);
 
 	if (c < 0)
-		s->host->log(s->ctx, AUDITSTREAM_LOG_ERR, "%s: unknown name \"%s\"", key, v);
+		auditstream_opt_error(s->host, s->ctx, key, "unknown name \"%s\"", v);
 	return c;
 }
 
@@ -222,34 +226,6 @@ static int valid_tag(const char *t)
 		if (*t < 33 || *t > 126 || *t == ':' || *t == '[' || *t == ']')
 			return 0;
 	return 1;
-}
-
-/* Splits "host:port" or "[v6]:port" into s->rhost and s->rport. */
-static int parse_address(struct syslog_out *s, const char *a)
-{
-	const char *host = a, *colon;
-	size_t hlen;
-
-	if (*a == '[') {
-		const char *close = strchr(a, ']');
-		if (!close || close[1] != ':')
-			return -1;
-		host = a + 1;
-		hlen = (size_t)(close - host);
-		colon = close + 1;
-	} else {
-		colon = strrchr(a, ':');
-		if (!colon || strchr(a, ':') != colon)
-			return -1;	/* a bare IPv6 address needs brackets */
-		hlen = (size_t)(colon - a);
-	}
-	if (hlen == 0 || hlen >= sizeof(s->rhost) || !colon[1] ||
-	    strlen(colon + 1) >= sizeof(s->rport))
-		return -1;
-	memcpy(s->rhost, host, hlen);
-	s->rhost[hlen] = '\0';
-	strcpy(s->rport, colon + 1);
-	return 0;
 }
 
 /* The node name as a header field: printable ASCII without spaces. */
@@ -266,9 +242,6 @@ static void set_hostname(struct syslog_out *s, const char *node)
 
 static int parse_transport(struct syslog_out *s)
 {
-	static const char *const nets[] = { "unix", "udp", "tcp", NULL };
-	static const char *const types[] = { "dgram", "stream", NULL };
-	static const char *const framings[] = { "auto", "octet", "lf", NULL };
 	const char *addr = s->host->opt_string(s->ctx, "address");
 	int net = choice(s, "network", nets), type = choice(s, "socket_type", types);
 	int framing = choice(s, "framing", framings);
@@ -280,32 +253,30 @@ static int parse_transport(struct syslog_out *s)
 	if (s->net == NET_UNIX) {
 		struct sockaddr_un sa;
 		if (addr) {
-			s->host->log(s->ctx, AUDITSTREAM_LOG_ERR,
-				     "address: only for network \"udp\" or \"tcp\"; network \"unix\" uses socket_path");
+			auditstream_opt_error(s->host, s->ctx, "address", "only for network \"udp\" or \"tcp\"; network \"unix\" uses socket_path");
 			return -EINVAL;
 		}
 		if (!*s->path || strlen(s->path) >= sizeof(sa.sun_path)) {
-			s->host->log(s->ctx, AUDITSTREAM_LOG_ERR, "socket_path: empty or longer than %zu bytes",
+			auditstream_opt_error(s->host, s->ctx, "socket_path", "empty or longer than %zu bytes",
 				     sizeof(sa.sun_path) - 1);
 			return -EINVAL;
 		}
 		s->stream = type == 1;
 	} else {
 		if (type == 1) {
-			s->host->log(s->ctx, AUDITSTREAM_LOG_ERR, "socket_type: only for network \"unix\"");
+			auditstream_opt_error(s->host, s->ctx, "socket_type", "only for network \"unix\"");
 			return -EINVAL;
 		}
-		if (!addr || parse_address(s, addr) < 0) {
-			s->host->log(s->ctx, AUDITSTREAM_LOG_ERR,
-				     "address: network \"%s\" needs \"host:port\" (or \"[v6addr]:port\"), got %s%s%s",
+		if (!addr || auditstream_hostport_parse(addr, s->rhost, sizeof(s->rhost), s->rport,
+						 sizeof(s->rport)) < 0) {
+			auditstream_opt_error(s->host, s->ctx, "address", "network \"%s\" needs \"host:port\" (or \"[v6addr]:port\"), got %s%s%s",
 				     nets[net], addr ? "\"" : "", addr ? addr : "none", addr ? "\"" : "");
 			return -EINVAL;
 		}
 		s->stream = s->net == NET_TCP;
 	}
 	if (!s->stream && framing != 0) {
-		s->host->log(s->ctx, AUDITSTREAM_LOG_ERR,
-			     "framing: only for stream transports (tcp, unix stream); datagrams carry one message each");
+		auditstream_opt_error(s->host, s->ctx, "framing", "only for stream transports (tcp, unix stream); datagrams carry one message each");
 		return -EINVAL;
 	}
 	s->octet = framing == 1 || (framing == 0 && s->net == NET_TCP);
@@ -314,7 +285,6 @@ static int parse_transport(struct syslog_out *s)
 
 static int parse_limits(struct syslog_out *s)
 {
-	static const char *const policies[] = { "drop", "truncate", NULL };
 	int64_t max = s->host->opt_int(s->ctx, "max_message_size");
 	int64_t limit = s->net == NET_UDP ? MAX_UDP : MAX_MESSAGE;
 	int64_t tmo = s->host->opt_int(s->ctx, "timeout_ms");
@@ -326,14 +296,14 @@ static int parse_limits(struct syslog_out *s)
 	if (max == 0)
 		max = s->stream ? 65536 : 8192;
 	if (max < MIN_MESSAGE || max > limit) {
-		s->host->log(s->ctx, AUDITSTREAM_LOG_ERR, "max_message_size: %lld is not in %d..%lld%s",
+		auditstream_opt_error(s->host, s->ctx, "max_message_size", "%lld is not in %d..%lld%s",
 			     (long long)max, MIN_MESSAGE, (long long)limit,
 			     s->net == NET_UDP ? " (the UDP limit)" : "");
 		return -EINVAL;
 	}
 	s->max_size = (size_t)max;
 	if (tmo < 1 || tmo > 3600 * 1000) {
-		s->host->log(s->ctx, AUDITSTREAM_LOG_ERR, "timeout_ms: %lld is not in 1..3600000",
+		auditstream_opt_error(s->host, s->ctx, "timeout_ms", "%lld is not in 1..3600000",
 			     (long long)tmo);
 		return -EINVAL;
 	}
@@ -343,7 +313,6 @@ static int parse_limits(struct syslog_out *s)
 
 static int parse_message(struct syslog_out *s)
 {
-	static const char *const protocols[] = { "rfc3164", "rfc5424", NULL };
 	int proto = choice(s, "protocol", protocols);
 
 	s->facility = named_code(s, "facility", facilities);
@@ -353,8 +322,7 @@ static int parse_message(struct syslog_out *s)
 	if (proto < 0 || s->facility < 0 || s->severity < 0 || s->loss_severity < 0)
 		return -EINVAL;
 	if (!valid_tag(s->tag)) {
-		s->host->log(s->ctx, AUDITSTREAM_LOG_ERR,
-			     "tag: \"%s\" must be 1-48 printable ASCII characters without spaces, ':', '[' or ']'",
+		auditstream_opt_error(s->host, s->ctx, "tag", "\"%s\" must be 1-48 printable ASCII characters without spaces, ':', '[' or ']'",
 			     s->tag);
 		return -EINVAL;
 	}
@@ -508,22 +476,6 @@ static int peer_closed(struct syslog_out *s)
 
 /* ----------------------------------------------------------- messages */
 
-static int buf_reserve(struct growbuf *b, size_t more)
-{
-	size_t cap = b->cap ? b->cap : 4096;
-	char *p;
-
-	if (b->len + more <= b->cap)
-		return 0;
-	while (cap < b->len + more)
-		cap *= 2;
-	if (!(p = realloc(b->p, cap)))
-		return -ENOMEM;
-	b->p = p;
-	b->cap = cap;
-	return 0;
-}
-
 /* Writes the header of ev's message into h; returns its length. */
 static size_t format_header(const struct syslog_out *s, const struct auditstream_event *ev,
 			    char *h)
@@ -580,13 +532,13 @@ static int append_frame(struct syslog_out *s, const struct auditstream_event *ev
 {
 	char h[MAX_HEADER], len[24];
 	size_t hlen = format_header(s, ev, h), plen = payload_len(s, ev, hlen), llen = 0;
-	struct growbuf *b = &s->out;
+	struct auditstream_buf *b = &s->out;
 
 	if (plen == 0)
 		return 0;
 	if (s->stream && s->octet)
 		llen = (size_t)snprintf(len, sizeof(len), "%zu ", hlen + plen);
-	if (buf_reserve(b, llen + hlen + plen + 1) < 0)
+	if (auditstream_buf_reserve(b, llen + hlen + plen + 1) < 0)
 		return -ENOMEM;
 	memcpy(b->p + b->len, len, llen);
 	memcpy(b->p + b->len + llen, h, hlen);
@@ -770,8 +722,22 @@ static void syslog_destroy(void *inst)
 	struct syslog_out *s = inst;
 
 	disconnect(s);
-	free(s->out.p);
+	auditstream_buf_free(&s->out);
 	free(s);
+}
+
+/* The values, all mistakes at once; no socket. */
+static int parse_options(struct syslog_out *s)
+{
+	return (parse_transport(s) < 0) | (parse_limits(s) < 0) | (parse_message(s) < 0) ? -EINVAL : 0;
+}
+
+/* --check-config and before create(). */
+static int syslog_check(const struct auditstream_host *host, struct auditstream_ctx *ctx)
+{
+	struct syslog_out s = { .host = host, .ctx = ctx, .fd = -1 };
+
+	return parse_options(&s);
 }
 
 static int syslog_create(const struct auditstream_host *host, struct auditstream_ctx *ctx,
@@ -785,8 +751,7 @@ static int syslog_create(const struct auditstream_host *host, struct auditstream
 	s->ctx = ctx;
 	s->fd = -1;
 	s->pid = (long)getpid();
-	/* Every mistake at once, not one per start-up attempt. */
-	if ((parse_transport(s) < 0) | (parse_limits(s) < 0) | (parse_message(s) < 0)) {
+	if (parse_options(s) < 0) {
 		syslog_destroy(s);
 		return -EINVAL;
 	}
@@ -811,6 +776,7 @@ static const struct auditstream_plugin plugin = {
 	.version = PACKAGE_VERSION,
 	.description = "syslog messages to a local socket or a remote daemon (udp, tcp)",
 	.options = options,
+	.check = syslog_check,
 	.create = syslog_create,
 	.write = syslog_write,
 	.reopen = syslog_reopen,
