@@ -67,15 +67,12 @@
 #endif
 
 #include <auditstream/plugin.h>
+#include <auditstream/util.h>
 
 #define RESP_EXCERPT 160		/* bytes of a failed response that get logged */
 #define MAX_BODY_BYTES (1L << 30)	/* zlib counts in 32 bits; a GiB is plenty */
 #define MAX_TIMEOUT_MS 86400000L
 
-struct buf {
-	char *p;
-	size_t len, cap;
-};
 
 struct http_out {
 	const struct auditstream_host *host;
@@ -89,7 +86,7 @@ struct http_out {
 	CURL *curl;
 	struct curl_slist *headers;
 	int user_content_type;	/* headers{} sets Content-Type: keep ours out */
-	struct buf body, gz;
+	struct auditstream_buf body, gz;
 #ifdef HTTP_WITH_ZLIB
 	z_stream z;
 	int z_ready;
@@ -100,15 +97,17 @@ struct http_out {
 	long last_fail;		/* HTTP status or -CURLcode last logged; 0: none */
 };
 
+static const char *const bodies[] = { "ndjson", "array", NULL };
+
 static const struct auditstream_option options[] = {
 	{ .name = "url", .type = AUDITSTREAM_OPT_STRING, .default_value = NULL, .required = 1,
 	  .help = "http:// or https:// URL to POST events to" },
 	{ .name = "body", .type = AUDITSTREAM_OPT_STRING, .default_value = "ndjson", .required = 0,
-	  .help = "\"ndjson\" (one event per line) or \"array\" (a JSON array)" },
+	  .help = "\"ndjson\" (one event per line) or \"array\" (a JSON array)", .choices = bodies },
 	{ .name = "max_events", .type = AUDITSTREAM_OPT_INT, .default_value = "500", .required = 0,
-	  .help = "most events in one POST" },
+	  .help = "most events in one POST", .min = 1, .max = 1000000 },
 	{ .name = "max_bytes", .type = AUDITSTREAM_OPT_INT, .default_value = "1048576", .required = 0,
-	  .help = "most body bytes in one POST (before gzip)" },
+	  .help = "most body bytes in one POST (before gzip)", .min = 1, .max = MAX_BODY_BYTES },
 	{ .name = "headers", .type = AUDITSTREAM_OPT_PASSTHROUGH, .default_value = NULL, .required = 0,
 	  .help = "extra request headers: { Name = \"value\"; }" },
 	{ .name = "bearer_token", .type = AUDITSTREAM_OPT_STRING, .default_value = NULL, .required = 0,
@@ -128,35 +127,15 @@ static const struct auditstream_option options[] = {
 	{ .name = "gzip", .type = AUDITSTREAM_OPT_BOOL, .default_value = "false", .required = 0,
 	  .help = "gzip request bodies (Content-Encoding: gzip)" },
 	{ .name = "timeout_ms", .type = AUDITSTREAM_OPT_INT, .default_value = "10000", .required = 0,
-	  .help = "limit for a whole POST, in ms" },
+	  .help = "limit for a whole POST, in ms", .min = 1, .max = MAX_TIMEOUT_MS },
 	{ .name = "connect_timeout_ms", .type = AUDITSTREAM_OPT_INT, .default_value = "5000", .required = 0,
-	  .help = "limit for connecting (TLS included), in ms" },
+	  .help = "limit for connecting (TLS included), in ms", .min = 1, .max = MAX_TIMEOUT_MS },
 	{ 0 }
 };
 
 #define LOG(h, level, ...) (h)->host->log((h)->ctx, AUDITSTREAM_LOG_##level, __VA_ARGS__)
-
-/* ------------------------------------------------------------- buffers */
-
-static int buf_reserve(struct buf *b, size_t cap)
-{
-	char *p;
-
-	if (cap <= b->cap)
-		return 0;
-	if (!(p = realloc(b->p, cap)))
-		return -ENOMEM;
-	b->p = p;
-	b->cap = cap;
-	return 0;
-}
-
-static void buf_free(struct buf *b)
-{
-	free(b->p);
-	b->p = NULL;
-	b->len = b->cap = 0;
-}
+/* A bad value of option key: with file and line (check() and create()). */
+#define BAD(h, key, ...) auditstream_opt_error((h)->host, (h)->ctx, key, __VA_ARGS__)
 
 /* --------------------------------------------------------- validation */
 
@@ -170,11 +149,11 @@ static int check_url(struct http_out *h)
 	if (!u)
 		return -ENOMEM;
 	if ((uc = curl_url_set(u, CURLUPART_URL, h->url, 0)) != CURLUE_OK) {
-		LOG(h, ERR, "url \"%s\" is not a valid URL: %s", h->url, curl_url_strerror(uc));
+		BAD(h, "url", "\"%s\" is not a valid URL: %s", h->url, curl_url_strerror(uc));
 		rc = -EINVAL;
 	} else if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
 		   (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0)) {
-		LOG(h, ERR, "url \"%s\": the scheme must be http or https", h->url);
+		BAD(h, "url", "\"%s\": the scheme must be http or https", h->url);
 		rc = -EINVAL;
 	}
 	curl_free(scheme);
@@ -182,41 +161,14 @@ static int check_url(struct http_out *h)
 	return rc;
 }
 
-/* Reads an integer option that must lie in [min, max]. */
-static int int_opt(struct http_out *h, const char *name, int64_t min, int64_t max, int64_t *out)
+/* The option table holds the choices and ranges: the core checked them. */
+static void read_limits(struct http_out *h)
 {
-	*out = h->host->opt_int(h->ctx, name);
-	if (*out < min || *out > max) {
-		LOG(h, ERR, "%s = %lld: must be between %lld and %lld", name, (long long)*out,
-		    (long long)min, (long long)max);
-		return -EINVAL;
-	}
-	return 0;
-}
-
-static int read_limits(struct http_out *h)
-{
-	const char *body = h->host->opt_string(h->ctx, "body");
-	int64_t v;
-
-	if (strcmp(body, "ndjson") != 0 && strcmp(body, "array") != 0) {
-		LOG(h, ERR, "body = \"%s\": must be \"ndjson\" or \"array\"", body);
-		return -EINVAL;
-	}
-	h->array = strcmp(body, "array") == 0;
-	if (int_opt(h, "max_events", 1, 1000000, &v) < 0)
-		return -EINVAL;
-	h->max_events = (size_t)v;
-	if (int_opt(h, "max_bytes", 1, MAX_BODY_BYTES, &v) < 0)
-		return -EINVAL;
-	h->max_bytes = (size_t)v;
-	if (int_opt(h, "timeout_ms", 1, MAX_TIMEOUT_MS, &v) < 0)
-		return -EINVAL;
-	h->timeout_ms = (long)v;
-	if (int_opt(h, "connect_timeout_ms", 1, MAX_TIMEOUT_MS, &v) < 0)
-		return -EINVAL;
-	h->connect_timeout_ms = (long)v;
-	return 0;
+	h->array = strcmp(h->host->opt_string(h->ctx, "body"), "array") == 0;
+	h->max_events = (size_t)h->host->opt_int(h->ctx, "max_events");
+	h->max_bytes = (size_t)h->host->opt_int(h->ctx, "max_bytes");
+	h->timeout_ms = (long)h->host->opt_int(h->ctx, "timeout_ms");
+	h->connect_timeout_ms = (long)h->host->opt_int(h->ctx, "connect_timeout_ms");
 }
 
 /* A file option, when set, must be readable now: a typo should stop the
@@ -227,7 +179,7 @@ static int check_file(struct http_out *h, const char *name)
 
 	if (path && access(path, R_OK) < 0) {
 		int e = errno;
-		LOG(h, ERR, "%s \"%s\": %s", name, path, strerror(e));
+		BAD(h, name, "\"%s\": %s", path, strerror(e));
 		return -e;
 	}
 	return 0;
@@ -238,24 +190,28 @@ static int check_tls_and_auth(struct http_out *h)
 	struct auditstream_ctx *c = h->ctx;
 	const struct auditstream_host *host = h->host;
 
-	if (check_file(h, "ca_file") < 0 || check_file(h, "client_cert") < 0 ||
-	    check_file(h, "client_key") < 0)
-		return -EINVAL;
+	int rc = 0;
+
+	if ((check_file(h, "ca_file") < 0) | (check_file(h, "client_cert") < 0) |
+	    (check_file(h, "client_key") < 0))
+		rc = -EINVAL;
 	if (host->opt_string(c, "client_key") && !host->opt_string(c, "client_cert")) {
-		LOG(h, ERR, "client_key is set but client_cert is not");
-		return -EINVAL;
+		BAD(h, "client_key", "is set but client_cert is not");
+		rc = -EINVAL;
 	}
 	if (host->opt_string(c, "basic_password") && !host->opt_string(c, "basic_user")) {
-		LOG(h, ERR, "basic_password is set but basic_user is not");
-		return -EINVAL;
+		BAD(h, "basic_password", "is set but basic_user is not");
+		rc = -EINVAL;
 	}
 	if (host->opt_string(c, "bearer_token") && host->opt_string(c, "basic_user")) {
-		LOG(h, ERR, "bearer_token and basic_user exclude each other");
-		return -EINVAL;
+		BAD(h, "bearer_token", "and basic_user exclude each other");
+		rc = -EINVAL;
 	}
-	if (!host->opt_bool(c, "verify"))
-		LOG(h, WARNING, "verify = false: the server's certificate is not checked");
-	return 0;
+	if (host->opt_string(c, "bearer_token") && strpbrk(host->opt_string(c, "bearer_token"), "\r\n")) {
+		BAD(h, "bearer_token", "must be one line");
+		rc = -EINVAL;
+	}
+	return rc;
 }
 
 /* ------------------------------------------------------------- headers */
@@ -280,7 +236,7 @@ static int token_char(int c)
 	return c > ' ' && c < 127 && !strchr("\"(),/:;<=>?@[\\]{}", c);
 }
 
-static int add_user_header(const char *key, const char *value, void *arg)
+static int valid_header(const char *key, const char *value, void *arg)
 {
 	struct http_out *h = arg;
 	const char *k;
@@ -288,9 +244,18 @@ static int add_user_header(const char *key, const char *value, void *arg)
 	for (k = key; *k && token_char((unsigned char)*k); k++)
 		;
 	if (*k || k == key || strpbrk(value, "\r\n")) {
-		LOG(h, ERR, "headers: \"%s\" is not a valid header name and value", key);
+		BAD(h, "headers", "\"%s\" is not a valid header name and value", key);
 		return -EINVAL;
 	}
+	return 0;
+}
+
+static int add_user_header(const char *key, const char *value, void *arg)
+{
+	struct http_out *h = arg;
+
+	if (valid_header(key, value, arg) < 0)
+		return -EINVAL;
 	if (strcasecmp(key, "content-type") == 0)
 		h->user_content_type = 1;
 	/* curl drops "Name:" with nothing after it; "Name;" sends it empty. */
@@ -304,14 +269,8 @@ static int build_headers(struct http_out *h)
 
 	if ((rc = h->host->opt_foreach(h->ctx, "headers", add_user_header, h)) != 0)
 		return rc < 0 ? rc : -EINVAL;
-	if (token) {
-		if (strpbrk(token, "\r\n")) {
-			LOG(h, ERR, "bearer_token must be one line");
-			return -EINVAL;
-		}
-		if ((rc = add_line(h, "Authorization: Bearer %s%s", token, "")) < 0)
-			return rc;
-	}
+	if (token && (rc = add_line(h, "Authorization: Bearer %s%s", token, "")) < 0)
+		return rc;
 	if (!h->user_content_type &&
 	    (rc = add_line(h, "Content-Type: %s%s",
 			   h->array ? "application/json" : "application/x-ndjson", "")) < 0)
@@ -433,7 +392,8 @@ static size_t build_body(struct http_out *h, const struct auditstream_event *con
 			break;
 		len += add;
 	}
-	if (buf_reserve(&h->body, len) < 0)
+	h->body.len = 0;
+	if (auditstream_buf_reserve(&h->body, len) < 0)
 		return 0;
 	p = h->body.p;
 	if (h->array)
@@ -470,7 +430,8 @@ static int gzip_body(struct http_out *h)
 	if (deflateReset(&h->z) != Z_OK)
 		return -EIO;
 	bound = deflateBound(&h->z, (uLong)h->body.len);
-	if (buf_reserve(&h->gz, bound) < 0)
+	h->gz.len = 0;
+	if (auditstream_buf_reserve(&h->gz, bound) < 0)
 		return -ENOMEM;
 	h->z.next_in = (Bytef *)h->body.p;
 	h->z.avail_in = (uInt)h->body.len;
@@ -500,7 +461,7 @@ static int gzip_body(struct http_out *h)
 /* Sends h->body (gzipped if asked); returns the HTTP status, or -CURLcode. */
 static long post(struct http_out *h)
 {
-	const struct buf *b = &h->body;
+	const struct auditstream_buf *b = &h->body;
 	long status = 0;
 	CURLcode cc;
 
@@ -610,6 +571,28 @@ static int http_write(void *inst, const struct auditstream_event *const *ev, siz
 
 /* ----------------------------------------------------------- lifecycle */
 
+/* Every value the option table cannot judge; all mistakes at once. */
+static int check_values(struct http_out *h)
+{
+	int rc = 0;
+
+	if (check_url(h) < 0)
+		rc = -EINVAL;
+	if (check_tls_and_auth(h) < 0)
+		rc = -EINVAL;
+	if (h->host->opt_foreach(h->ctx, "headers", valid_header, h) != 0)
+		rc = -EINVAL;
+	return rc;
+}
+
+/* --check-config and before create(): no connection, no curl handle. */
+static int http_check(const struct auditstream_host *host, struct auditstream_ctx *ctx)
+{
+	struct http_out h = { .host = host, .ctx = ctx, .url = host->opt_string(ctx, "url") };
+
+	return check_values(&h);
+}
+
 static void http_destroy(void *inst)
 {
 	struct http_out *h = inst;
@@ -617,8 +600,8 @@ static void http_destroy(void *inst)
 	if (h->curl)
 		curl_easy_cleanup(h->curl);
 	curl_slist_free_all(h->headers);
-	buf_free(&h->body);
-	buf_free(&h->gz);
+	auditstream_buf_free(&h->body);
+	auditstream_buf_free(&h->gz);
 #ifdef HTTP_WITH_ZLIB
 	if (h->z_ready)
 		deflateEnd(&h->z);
@@ -646,8 +629,10 @@ static int http_create(const struct auditstream_host *host, struct auditstream_c
 		return -ENOMEM;
 	}
 	h->global_init = 1;
-	if ((rc = check_url(h)) < 0 || (rc = read_limits(h)) < 0 ||
-	    (rc = check_tls_and_auth(h)) < 0 || (rc = build_headers(h)) < 0 ||
+	read_limits(h);
+	if (!host->opt_bool(ctx, "verify"))
+		LOG(h, WARNING, "verify = false: the server's certificate is not checked");
+	if ((rc = check_values(h)) < 0 || (rc = build_headers(h)) < 0 ||
 	    (h->gzip && (rc = gzip_init(h)) < 0) || (rc = open_handle(h)) < 0) {
 		http_destroy(h);
 		return rc;
@@ -674,6 +659,7 @@ static const struct auditstream_plugin plugin = {
 	.version = PACKAGE_VERSION,
 	.description = "POSTs batches of events to an HTTP(S) collector",
 	.options = options,
+	.check = http_check,
 	.create = http_create,
 	.write = http_write,
 	.reopen = http_reopen,

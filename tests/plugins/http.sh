@@ -388,16 +388,31 @@ refused() {
 	fi
 	grep -Eq -- "$2" "$TMP/$1.out" || fail "$1: expected /$2/ in: $(cat "$TMP/$1.out")"
 }
-expect_start_error scheme 'url = "ftp://127.0.0.1/x";' 'output http: url "ftp://127.0.0.1/x": the scheme must be http or https'
-expect_start_error badurl 'url = "http://[::1/";' 'output http: url "http://\[::1/" is not a valid URL'
-expect_start_error body "$U body = \"xml\";" 'output http: body = "xml": must be "ndjson" or "array"'
-expect_start_error maxev "$U max_events = 0;" 'output http: max_events = 0: must be between 1 and'
-expect_start_error cafile "$U ca_file = \"$TMP/nope.pem\";" "output http: ca_file \"$TMP/nope.pem\": No such file"
-expect_start_error auth "$U bearer_token = \"t\"; basic_user = \"u\";" 'output http: bearer_token and basic_user exclude each other'
+# expect_value_error NAME OPTIONS PATTERN: --check-config refuses it with
+# file:line, output and key (the option table or the plugin's check()),
+# and the daemon refuses to start the same way.
+expect_value_error() {
+	write_config "$TMP/$1.conf" "plugin = \"http\"; $2"
+	if "$AUDITSTREAM" -c "$TMP/$1.conf" --check-config >"$TMP/$1.out" 2>&1; then
+		fail "$1: --check-config should fail"
+	fi
+	grep -Eq -- "$1.conf:[0-9]+: output \"http\": $3" "$TMP/$1.out" ||
+		fail "$1: --check-config: expected /$3/ in: $(cat "$TMP/$1.out")"
+	refused "$1" "output \"http\": $3"
+}
+expect_value_error scheme 'url = "ftp://127.0.0.1/x";' 'url: "ftp://127.0.0.1/x": the scheme must be http or https'
+expect_value_error badurl 'url = "http://[::1/";' 'url: "http://\[::1/" is not a valid URL'
+expect_value_error body "$U body = \"xml\";" 'body: "xml" is not one of "ndjson", "array"'
+expect_value_error maxev "$U max_events = 0;" 'max_events: 0 is out of range \[1, 1000000\]'
+expect_value_error cafile "$U ca_file = \"$TMP/nope.pem\";" "ca_file: \"$TMP/nope.pem\": No such file"
+expect_value_error auth "$U bearer_token = \"t\"; basic_user = \"u\";" 'bearer_token: and basic_user exclude each other'
 # (written by hand: a shell's echo may turn the \n escape into a newline)
 printf 'plugin_dir = "%s";\noutputs = ( { plugin = "http"; %s headers = { X-A = "b\\nc"; }; } );\n' \
 	"$PLUGDIR" "$U" > "$TMP/hdr.conf"
-refused hdr 'output http: headers: "X-A" is not a valid header'
+refused hdr 'output "http": headers: "X-A" is not a valid header'
+"$AUDITSTREAM" -c "$TMP/hdr.conf" --check-config >"$TMP/hdr.out" 2>&1 && fail "hdr: --check-config should fail"
+grep -Eq 'hdr.conf:2: output "http": headers: "X-A" is not a valid header' "$TMP/hdr.out" ||
+	fail "hdr: --check-config: $(cat "$TMP/hdr.out")"
 
 # Under --enable-sanitizers, no run may have reported anything, the refused
 # starts (create() failing half-way) included.
