@@ -73,6 +73,7 @@
 #include <librdkafka/rdkafka.h>
 
 #include <auditstream/plugin.h>
+#include <auditstream/util.h>
 
 /* The opaque of a message packs the batch generation above its index, so
  * a late report from an earlier batch is recognised and ignored. */
@@ -109,15 +110,17 @@ struct kafka_out {
 	char first_reason[256];
 };
 
+static const char *const key_modes[] = { "none", "node", "serial", NULL };
+
 static const struct auditstream_option options[] = {
 	{ .name = "brokers", .type = AUDITSTREAM_OPT_STRING, .default_value = NULL, .required = 1,
 	  .help = "bootstrap servers, host:port[,host:port...]" },
 	{ .name = "topic", .type = AUDITSTREAM_OPT_STRING, .default_value = NULL, .required = 1,
 	  .help = "topic to produce to" },
 	{ .name = "key", .type = AUDITSTREAM_OPT_STRING, .default_value = "none", .required = 0,
-	  .help = "message key: none, node or serial" },
+	  .help = "message key: none, node or serial", .choices = key_modes },
 	{ .name = "timeout_ms", .type = AUDITSTREAM_OPT_INT, .default_value = "10000", .required = 0,
-	  .help = "how long a batch may wait for delivery" },
+	  .help = "how long a batch may wait for delivery", .min = 1, .max = INT_MAX },
 	{ .name = "properties", .type = AUDITSTREAM_OPT_PASSTHROUGH, .default_value = NULL, .required = 0,
 	  .help = "librdkafka properties, passed through" },
 	{ 0 }
@@ -232,7 +235,7 @@ static int set_prop(struct kafka_out *k, const char *key, const char *value)
 	}
 	if (r == RD_KAFKA_CONF_OK)
 		return 0;
-	k->host->log(k->ctx, AUDITSTREAM_LOG_ERR, "properties: %s = \"%s\": %s", key, value, err);
+	auditstream_opt_error(k->host, k->ctx, "properties", "%s = \"%s\": %s", key, value, err);
 	return -EINVAL;
 }
 
@@ -241,20 +244,10 @@ static int set_user_prop(const char *key, const char *value, void *arg)
 	return set_prop(arg, key, value);
 }
 
-static int parse_key(struct kafka_out *k, const char *s)
+/* The option table allows only these (in enum order). */
+static void parse_key(struct kafka_out *k, const char *s)
 {
-	if (strcmp(s, "none") == 0)
-		k->key = KEY_NONE;
-	else if (strcmp(s, "node") == 0)
-		k->key = KEY_NODE;
-	else if (strcmp(s, "serial") == 0)
-		k->key = KEY_SERIAL;
-	else {
-		k->host->log(k->ctx, AUDITSTREAM_LOG_ERR,
-			     "key \"%s\" must be \"none\", \"node\" or \"serial\"", s);
-		return -EINVAL;
-	}
-	return 0;
+	k->key = strcmp(s, "node") == 0 ? KEY_NODE : strcmp(s, "serial") == 0 ? KEY_SERIAL : KEY_NONE;
 }
 
 static int build_conf(struct kafka_out *k)
@@ -325,11 +318,24 @@ static int restart_producer(struct kafka_out *k)
 	return start_producer(k);
 }
 
+/* --check-config and before create(): every property set on a scratch
+ * configuration, as librdkafka judges it; no producer, no connection.
+ * (Combinations librdkafka checks only when a producer is made, such as
+ * acks with idempotence, still stop the start.) */
+static int kafka_check(const struct auditstream_host *host, struct auditstream_ctx *ctx)
+{
+	struct kafka_out k = { .host = host, .ctx = ctx };
+	int rc = build_conf(&k);
+
+	if (k.conf)
+		rd_kafka_conf_destroy(k.conf);
+	return rc;
+}
+
 static int kafka_create(const struct auditstream_host *host, struct auditstream_ctx *ctx,
 			void **inst)
 {
 	struct kafka_out *k = calloc(1, sizeof(*k));
-	int64_t t;
 	int rc;
 
 	if (!k)
@@ -337,14 +343,9 @@ static int kafka_create(const struct auditstream_host *host, struct auditstream_
 	k->host = host;
 	k->ctx = ctx;
 	k->topic = host->opt_string(ctx, "topic");
-	t = host->opt_int(ctx, "timeout_ms");
-	rc = parse_key(k, host->opt_string(ctx, "key"));
-	if (rc == 0 && (t < 1 || t > INT_MAX)) {
-		host->log(ctx, AUDITSTREAM_LOG_ERR, "timeout_ms %" PRId64 " must be 1..%d", t, INT_MAX);
-		rc = -EINVAL;
-	}
-	k->timeout_ms = (int)t;
-	if (rc == 0 && (rc = build_conf(k)) == 0)
+	k->timeout_ms = (int)host->opt_int(ctx, "timeout_ms");	/* ranged in the table */
+	parse_key(k, host->opt_string(ctx, "key"));
+	if ((rc = build_conf(k)) == 0)
 		rc = start_producer(k);
 	if (rc < 0) {
 		if (k->conf)
@@ -525,6 +526,7 @@ static const struct auditstream_plugin plugin = {
 	.version = PACKAGE_VERSION,
 	.description = "events as Kafka messages (librdkafka)",
 	.options = options,
+	.check = kafka_check,
 	.create = kafka_create,
 	.write = kafka_write,
 	.flush = kafka_flush,

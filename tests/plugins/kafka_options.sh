@@ -1,8 +1,9 @@
 #!/bin/sh
 # The kafka output's options: --check-config names file, line and key for an
-# unknown key, a wrong type and a missing required option; what only the
-# plugin can judge (a librdkafka property, the key mode, a timeout) stops
-# the daemon at start-up with a line naming the output and the setting.
+# unknown key, a wrong type, a missing required option, a value outside the
+# table's choices or range, and (through the plugin's check()) a librdkafka
+# property librdkafka refuses; a combination librdkafka judges only when a
+# producer is made stops the daemon at start-up, naming the output.
 # No broker is needed: nothing here gets as far as connecting.
 . "$top_srcdir/tests/lib/common.sh"
 
@@ -72,22 +73,24 @@ write_config "$TMP/pnest.conf" "$BASE topic = \"audit\";
 L=$(line_of "$TMP/pnest.conf" "properties")
 check_fails pnest "$TMP/pnest.conf:$L: output \"[^\"]*\": properties: must be a group of settings"
 
-# What create() checks: the daemon does not start, and says why.
+# What check() asks librdkafka: refused by --check-config with file:line.
 write_config "$TMP/pname.conf" "$BASE topic = \"audit\"; properties = { no_such_thing = 1; };"
-start_fails pname "output audit-kafka: properties: no_such_thing = \"1\": No such configuration property"
+L=$(line_of "$TMP/pname.conf" "properties")
+check_fails pname "pname.conf:$L: output \"audit-kafka\": properties: no_such_thing = \"1\": No such configuration property"
 
 write_config "$TMP/pvalue.conf" "$BASE topic = \"audit\"; properties = { compression_codec = \"zip\"; };"
-start_fails pvalue "output audit-kafka: properties: compression_codec = \"zip\": Invalid value \"zip\" for configuration property \"compression.codec\""
+L=$(line_of "$TMP/pvalue.conf" "properties")
+check_fails pvalue "pvalue.conf:$L: output \"audit-kafka\": properties: compression_codec = \"zip\": Invalid value \"zip\" for configuration property \"compression.codec\""
 
 # Idempotence (the default) needs acks=all: librdkafka's own words.
 write_config "$TMP/pcombo.conf" "$BASE topic = \"audit\"; properties = { acks = 1; };"
 start_fails pcombo "output audit-kafka: cannot create a producer: .*acks.*idempotence"
 
 write_config "$TMP/key.conf" "$BASE topic = \"audit\"; key = \"random\";"
-start_fails key "output audit-kafka: key \"random\" must be \"none\", \"node\" or \"serial\""
+check_fails key "key.conf:[0-9]+: output \"audit-kafka\": key: \"random\" is not one of \"none\", \"node\", \"serial\""
 
 write_config "$TMP/timeout.conf" "$BASE topic = \"audit\"; timeout_ms = 0;"
-start_fails timeout "output audit-kafka: timeout_ms 0 must be 1\.\."
+check_fails timeout "timeout.conf:[0-9]+: output \"audit-kafka\": timeout_ms: 0 is out of range \[1, 2147483647\]"
 
 # ...and with idempotence off, acks=1 is fine.
 write_config "$TMP/noidem.conf" "$BASE topic = \"audit\"; properties = { acks = 1; enable_idempotence = false; };"
