@@ -63,6 +63,7 @@
 #include <hiredis/hiredis.h>
 
 #include <auditstream/plugin.h>
+#include <auditstream/util.h>
 
 enum redis_mode { MODE_LIST, MODE_STREAM, MODE_PUBSUB };
 
@@ -84,11 +85,14 @@ struct redis_out {
 	char last_err[256];		/* last error logged, to log a streak once */
 };
 
+static const char *const modes[] = { "list", "stream", "pubsub", NULL };
+static const char *const pushes[] = { "rpush", "lpush", NULL };
+
 static const struct auditstream_option options[] = {
 	{ .name = "host", .type = AUDITSTREAM_OPT_STRING, .default_value = "127.0.0.1", .required = 0,
 	  .help = "Redis server name or address" },
 	{ .name = "port", .type = AUDITSTREAM_OPT_INT, .default_value = "6379", .required = 0,
-	  .help = "Redis server TCP port" },
+	  .help = "Redis server TCP port", .min = 1, .max = 65535 },
 	{ .name = "unix_socket", .type = AUDITSTREAM_OPT_STRING, .default_value = NULL, .required = 0,
 	  .help = "unix socket path (instead of host/port)" },
 	{ .name = "username", .type = AUDITSTREAM_OPT_STRING, .default_value = NULL, .required = 0,
@@ -96,19 +100,19 @@ static const struct auditstream_option options[] = {
 	{ .name = "password", .type = AUDITSTREAM_OPT_STRING, .default_value = NULL, .required = 0,
 	  .help = "password for AUTH" },
 	{ .name = "db", .type = AUDITSTREAM_OPT_INT, .default_value = "0", .required = 0,
-	  .help = "database number to SELECT" },
+	  .help = "database number to SELECT", .min = 0, .max = INT32_MAX },
 	{ .name = "mode", .type = AUDITSTREAM_OPT_STRING, .default_value = "list", .required = 0,
-	  .help = "list, stream or pubsub" },
+	  .help = "list, stream or pubsub", .choices = modes },
 	{ .name = "key", .type = AUDITSTREAM_OPT_STRING, .default_value = NULL, .required = 1,
 	  .help = "list or stream key, or pubsub channel" },
 	{ .name = "push", .type = AUDITSTREAM_OPT_STRING, .default_value = "rpush", .required = 0,
-	  .help = "list mode: rpush or lpush" },
+	  .help = "list mode: rpush or lpush", .choices = pushes },
 	{ .name = "field", .type = AUDITSTREAM_OPT_STRING, .default_value = "event", .required = 0,
 	  .help = "stream mode: field holding the JSON" },
 	{ .name = "maxlen", .type = AUDITSTREAM_OPT_INT, .default_value = "0", .required = 0,
-	  .help = "stream mode: trim to about N entries (0: never)" },
+	  .help = "stream mode: trim to about N entries (0: never)", .min = 0, .max = INT64_MAX },
 	{ .name = "timeout_ms", .type = AUDITSTREAM_OPT_INT, .default_value = "2000", .required = 0,
-	  .help = "connect and command timeout in ms" },
+	  .help = "connect and command timeout in ms", .min = 1, .max = 3600000 },
 	{ 0 }
 };
 
@@ -339,63 +343,46 @@ static int bad_value(struct redis_out *r, const char *opt, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
-	r->host->log(r->ctx, AUDITSTREAM_LOG_ERR, "option %s: %s", opt, why);
+	auditstream_opt_error(r->host, r->ctx, opt, "%s", why);
 	return -EINVAL;
 }
 
-static int parse_mode(struct redis_out *r)
+/* The option table allows only these values. */
+static void parse_mode(struct redis_out *r)
 {
 	const char *mode = r->host->opt_string(r->ctx, "mode");
-	const char *push = r->host->opt_string(r->ctx, "push");
 
-	if (strcmp(push, "rpush") == 0)
-		r->verb = "RPUSH";
-	else if (strcmp(push, "lpush") == 0)
-		r->verb = "LPUSH";
-	else
-		return bad_value(r, "push", "\"%s\": must be \"rpush\" or \"lpush\"", push);
-	if (strcmp(mode, "list") == 0) {
-		r->mode = MODE_LIST;
-	} else if (strcmp(mode, "stream") == 0) {
+	r->verb = strcmp(r->host->opt_string(r->ctx, "push"), "lpush") == 0 ? "LPUSH" : "RPUSH";
+	r->mode = MODE_LIST;
+	if (strcmp(mode, "stream") == 0) {
 		r->mode = MODE_STREAM;
 		r->verb = "XADD";
 	} else if (strcmp(mode, "pubsub") == 0) {
 		r->mode = MODE_PUBSUB;
 		r->verb = "PUBLISH";
-	} else {
-		return bad_value(r, "mode", "\"%s\": must be \"list\", \"stream\" or \"pubsub\"", mode);
 	}
-	return 0;
 }
 
-static int read_numbers(struct redis_out *r)
+static void read_numbers(struct redis_out *r)
 {
 	const struct auditstream_host *h = r->host;
 	int64_t port = h->opt_int(r->ctx, "port");
 	int64_t maxlen = h->opt_int(r->ctx, "maxlen");
 	int64_t ms = h->opt_int(r->ctx, "timeout_ms");
 
-	if (port < 1 || port > 65535)
-		return bad_value(r, "port", "%lld: must be between 1 and 65535", (long long)port);
+	/* Ranges: the option table. */
 	r->db = h->opt_int(r->ctx, "db");
-	if (r->db < 0 || r->db > INT32_MAX)
-		return bad_value(r, "db", "%lld: must be a database number, 0 or more", (long long)r->db);
-	if (maxlen < 0)
-		return bad_value(r, "maxlen", "%lld: must be 0 (no trimming) or more", (long long)maxlen);
-	if (ms < 1 || ms > 3600000)
-		return bad_value(r, "timeout_ms", "%lld: must be between 1 and 3600000", (long long)ms);
 	r->port = (int)port;
 	if (maxlen > 0)
 		snprintf(r->maxlen, sizeof(r->maxlen), "%lld", (long long)maxlen);
 	r->timeout.tv_sec = ms / 1000;
 	r->timeout.tv_usec = (ms % 1000) * 1000;
-	return 0;
 }
 
 static int read_options(struct redis_out *r)
 {
 	const struct auditstream_host *h = r->host;
-	int rc;
+	int rc = 0;
 
 	r->hostname = h->opt_string(r->ctx, "host");
 	r->unix_socket = h->opt_string(r->ctx, "unix_socket");
@@ -403,16 +390,19 @@ static int read_options(struct redis_out *r)
 	r->password = h->opt_string(r->ctx, "password");
 	r->key = h->opt_string(r->ctx, "key");
 	r->field = h->opt_string(r->ctx, "field");
-	if ((rc = parse_mode(r)) < 0 || (rc = read_numbers(r)) < 0)
-		return rc;
+	parse_mode(r);
+	read_numbers(r);
+	/* Every mistake at once. */
 	if (!r->key[0])
-		return bad_value(r, "key", "must not be empty");
+		rc = bad_value(r, "key", "must not be empty");
 	if (!r->field[0])
-		return bad_value(r, "field", "must not be empty");
+		rc = bad_value(r, "field", "must not be empty");
 	if (r->unix_socket && !r->unix_socket[0])
-		return bad_value(r, "unix_socket", "must not be empty");
+		rc = bad_value(r, "unix_socket", "must not be empty");
 	if (r->username && !r->password)
-		return bad_value(r, "username", "needs a password");
+		rc = bad_value(r, "username", "needs a password");
+	if (rc < 0)
+		return rc;
 	if (r->maxlen[0] && r->mode != MODE_STREAM)
 		h->log(r->ctx, AUDITSTREAM_LOG_WARNING, "option maxlen applies to mode \"stream\" only: ignored");
 	if (r->unix_socket)
@@ -420,6 +410,14 @@ static int read_options(struct redis_out *r)
 	else
 		snprintf(r->where, sizeof(r->where), "redis %s:%d", r->hostname, r->port);
 	return 0;
+}
+
+/* --check-config and before create(): the values, no connection. */
+static int redis_check(const struct auditstream_host *host, struct auditstream_ctx *ctx)
+{
+	struct redis_out r = { .host = host, .ctx = ctx };
+
+	return read_options(&r);
 }
 
 /* Connects lazily: a server that is down at start-up is an outage, not a config error. */
@@ -447,6 +445,7 @@ static const struct auditstream_plugin plugin = {
 	.version = PACKAGE_VERSION,
 	.description = "events to a Redis list, stream or pubsub channel",
 	.options = options,
+	.check = redis_check,
 	.create = redis_create,
 	.write = redis_write,
 	.reopen = redis_reopen,
