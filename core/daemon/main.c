@@ -224,6 +224,11 @@ static int run(const struct args *a, struct config *cfg)
 	if (rc == 0)
 		rc = input_select(&in, cfg, a->replay);
 	if (a->check_only) {
+		for (unsigned i = 0; i < n; i++)	/* which code would run */
+			if (outs[i].plugin.dl)
+				printf("output %s: plugin %s %s (%s)\n", outs[i].cfg->name,
+				       outs[i].plugin.desc.name, outs[i].plugin.desc.version ?
+				       outs[i].plugin.desc.version : "(no version)", outs[i].plugin.path);
 		if (check_rules(cfg) < 0)
 			rc = -EINVAL;
 		if (rc == 0)

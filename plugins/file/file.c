@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include <auditstream/plugin.h>
+#include <auditstream/util.h>
 
 #define MAX_IOV 1024	/* <= IOV_MAX, two per event */
 
@@ -67,11 +68,48 @@ static void close_target(struct file_out *f)
 	f->fd = -1;
 }
 
+/* The mode option as a number; -EINVAL (reported) if it is not octal. */
+static int parse_mode(const struct auditstream_host *host, struct auditstream_ctx *ctx, mode_t *out)
+{
+	const char *mode = host->opt_string(ctx, "mode");
+	char *end;
+	unsigned long m = strtoul(mode, &end, 8);
+
+	if (*end || end == mode || *mode == '-' || m > 07777) {
+		auditstream_opt_error(host, ctx, "mode", "\"%s\" is not an octal file mode (e.g. \"0640\")",
+				      mode);
+		return -EINVAL;
+	}
+	*out = (mode_t)m;
+	return 0;
+}
+
+/* --check-config and before create(): the mode, and that the file's
+ * directory exists (nothing is created). */
+static int file_check(const struct auditstream_host *host, struct auditstream_ctx *ctx)
+{
+	const char *path = host->opt_string(ctx, "path");
+	const char *slash = strrchr(path, '/');
+	mode_t m;
+	int rc = parse_mode(host, ctx, &m);
+
+	if (strcmp(path, "-") != 0 && (!*path || slash)) {
+		char dir[4096];
+		struct stat st;
+
+		snprintf(dir, sizeof(dir), "%.*s", slash == path ? 1 : (int)(slash ? slash - path : 0), path);
+		if (!*path || stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+			auditstream_opt_error(host, ctx, "path", "\"%s\": %s", path,
+					      !*path ? "empty" : "its directory does not exist");
+			rc = -EINVAL;
+		}
+	}
+	return rc;
+}
+
 static int file_create(const struct auditstream_host *host, struct auditstream_ctx *ctx, void **inst)
 {
 	struct file_out *f = calloc(1, sizeof(*f));
-	const char *mode;
-	char *end;
 	int rc;
 
 	if (!f)
@@ -80,12 +118,9 @@ static int file_create(const struct auditstream_host *host, struct auditstream_c
 	f->ctx = ctx;
 	f->path = host->opt_string(ctx, "path");
 	f->do_fsync = host->opt_bool(ctx, "fsync");
-	mode = host->opt_string(ctx, "mode");
-	f->mode = (mode_t)strtoul(mode, &end, 8);
-	if (*end || end == mode || f->mode > 07777) {
-		host->log(ctx, AUDITSTREAM_LOG_ERR, "mode \"%s\" is not an octal file mode", mode);
+	if ((rc = parse_mode(host, ctx, &f->mode)) < 0) {
 		free(f);
-		return -EINVAL;
+		return rc;
 	}
 	if ((rc = open_target(f)) < 0) {
 		free(f);
@@ -195,6 +230,7 @@ static const struct auditstream_plugin plugin = {
 	.version = PACKAGE_VERSION,
 	.description = "newline-delimited JSON to a file or stdout",
 	.options = options,
+	.check = file_check,
 	.create = file_create,
 	.write = file_write,
 	.reopen = file_reopen,
