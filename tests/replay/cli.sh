@@ -43,10 +43,10 @@ write_config "$TMP/slash.conf" "plugin = \"../plugins/file\";"
 expect_error slash "invalid name"
 
 write_config "$TMP/major.conf" "plugin = \"badmajor\";"
-expect_error major "$PLUGDIR/badmajor.so: auditstream_plugin_entry: plugin ABI 2.0, this auditstream has ABI 1.0"
+expect_error major "$PLUGDIR/badmajor.so: auditstream_plugin_entry: plugin ABI 2.1, this auditstream has ABI 1.1"
 
 write_config "$TMP/minor.conf" "plugin = \"newerminor\";"
-expect_error minor "$PLUGDIR/newerminor.so: auditstream_plugin_entry: plugin ABI 1.7 is newer than this auditstream's ABI 1.0"
+expect_error minor "$PLUGDIR/newerminor.so: auditstream_plugin_entry: plugin ABI 1.7 is newer than this auditstream's ABI 1.1"
 
 write_config "$TMP/short.conf" "plugin = \"shortstruct\";"
 expect_error short "$PLUGDIR/shortstruct.so: auditstream_plugin_entry: descriptor of 16 bytes is too short"
@@ -67,10 +67,14 @@ expect_error opttype "output \"[^\"]*\": fsync: must be true or false"
 printf 'outputs = ( );\n' > "$TMP/none.conf"
 expect_error none "no outputs"
 
-# A plugin that cannot start (unwritable path) stops the daemon at start-up.
+# A file output whose directory does not exist: its check() refuses it at
+# --check-config, with the line, and the daemon does not start.
 write_config "$TMP/nodir.conf" "plugin = \"file\"; path = \"$TMP/no/such/dir/x.json\";"
+"$AUDITSTREAM" -c "$TMP/nodir.conf" --check-config > "$TMP/nodir.out" 2>&1 && fail "nodir: --check-config passed"
+grep -q "nodir.conf:4: output \"file\": path: \"$TMP/no/such/dir/x.json\": its directory does not exist" \
+	"$TMP/nodir.out" || fail "nodir: $(cat "$TMP/nodir.out")"
 if "$AUDITSTREAM" -c "$TMP/nodir.conf" --replay /dev/null > "$TMP/nodir.out" 2>&1; then
 	fail "an output that cannot open its file must stop the start"
 fi
-grep -q "cannot open $TMP/no/such/dir/x.json" "$TMP/nodir.out" || fail "nodir: $(cat "$TMP/nodir.out")"
+grep -q "its directory does not exist" "$TMP/nodir.out" || fail "nodir: $(cat "$TMP/nodir.out")"
 exit 0
