@@ -80,12 +80,16 @@ done
 /usr/sbin/auditstream -c "$TMP/file.conf" --replay "$TMP/in.log" 2>"$TMP/log" || { cat "$TMP/log"; fail "replay"; }
 [ "$(wc -l < "$TMP/f.json")" -eq 10 ] || fail "the packaged file plugin wrote $(wc -l < "$TMP/f.json") events"
 
-# The SDK example, from the -dev package's docs, against its header and .pc.
-ex=/usr/share/doc/auditstream-dev/examples/null
+# The author kit, from the -dev package, built against its headers and .pc
+# in a directory of one's own; its test recipe passes with the packaged daemon.
+ex=$(pkg-config --variable=examplesdir auditstream-plugin)/null
+[ "$ex" = /usr/share/auditstream/examples/null ] || fail "examplesdir: $ex"
 [ -f "$ex/null.c" ] || fail "example not in $ex"
-mkdir "$TMP/ex" && cp "$ex/null.c" "$ex/Makefile" "$TMP/ex/"
-make -s -C "$TMP/ex" CFLAGS="-O2 -Wall -Wextra -Werror" >"$TMP/exbuild" 2>&1 || { cat "$TMP/exbuild"; fail "example build"; }
-mkdir "$TMP/plug" && cp "$TMP/ex/null.so" "$TMP/plug/"
+mkdir "$TMP/ex" && cp -R "$ex" "$TMP/ex/" && chmod -R go-w "$TMP/ex"
+make -s -C "$TMP/ex/null" CFLAGS="-O2 -Wall -Wextra -Werror" >"$TMP/exbuild" 2>&1 || { cat "$TMP/exbuild"; fail "example build"; }
+make -s -C "$TMP/ex/null" check >"$TMP/excheck" 2>&1 || { cat "$TMP/excheck"; fail "the kit's make check"; }
+grep -q "PASS: null received all" "$TMP/excheck" || fail "$(cat "$TMP/excheck")"
+mkdir "$TMP/plug" && cp "$TMP/ex/null/null.so" "$TMP/plug/"
 printf 'plugin_dir = "%s";\noutputs = ( { plugin = "null"; } );\n' "$TMP/plug" > "$TMP/null.conf"
 /usr/sbin/auditstream -c "$TMP/null.conf" --replay "$TMP/in.log" 2>"$TMP/log" || { cat "$TMP/log"; fail "example plugin"; }
 grep -q "output null: enqueued=10 written=10" "$TMP/log" || fail "$(cat "$TMP/log")"

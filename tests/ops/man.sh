@@ -9,6 +9,7 @@ command -v lexgrog >/dev/null || skip "lexgrog missing (package man-db)"
 
 for page in auditstream.8 auditstream.conf.5 auditstream-plugin.3; do
 	f=$top_srcdir/doc/$page
+	[ "$page" = auditstream-plugin.3 ] && f=$top_builddir/doc/$page	# made from .in
 	[ -f "$f" ] || fail "$page missing"
 	MANWIDTH=80 man --warnings=all -l "$f" >"$TMP/out" 2>"$TMP/err" || fail "$page: man failed: $(cat "$TMP/err")"
 	[ -s "$TMP/err" ] && fail "$page: warnings: $(cat "$TMP/err")"
@@ -39,7 +40,7 @@ sections = {m.group(1): m.end() for m in re.finditer(r'^\.SS (\w+)$', man, re.M)
 nplug = 0
 for path in sorted(glob.glob(os.path.join(top, 'plugins/*/*.c'))):
     plugin = os.path.basename(os.path.dirname(path))
-    opts = re.findall(r'^\s*\{ "(\w+)", AUDITSTREAM_OPT_\w+,', open(path).read(), re.M)
+    opts = re.findall(r'^\s*\{ (?:\.name = )?"(\w+)", (?:\.type = )?AUDITSTREAM_OPT_\w+,', open(path).read(), re.M)
     if not opts:
         continue
     nplug += 1
