@@ -7,6 +7,8 @@
 #include "config/config.h"
 
 #include <errno.h>
+#include <grp.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +26,9 @@
 #endif
 #ifndef STATEDIR
 #define STATEDIR "/var/lib/auditstream"
+#endif
+#ifndef DAEMON_USER
+#define DAEMON_USER ""
 #endif
 
 struct key {
@@ -85,6 +90,8 @@ static const struct key events_keys[] = {
 static const struct key top_keys[] = {
 	{ "plugin_dir", CONFIG_TYPE_STRING, NULL },
 	{ "state_dir", CONFIG_TYPE_STRING, NULL },
+	{ "user", CONFIG_TYPE_STRING, NULL },
+	{ "group", CONFIG_TYPE_STRING, NULL },
 	{ "node", CONFIG_TYPE_STRING, NULL },
 	{ "log_level", CONFIG_TYPE_STRING, NULL },
 	{ "input", CONFIG_TYPE_GROUP, input_keys },
@@ -368,6 +375,7 @@ static int load_outputs(struct config *c, config_setting_t *list)
 static void set_defaults(struct config *c)
 {
 	c->plugin_dir = PLUGINDIR;
+	c->user = DAEMON_USER;
 	c->state_dir = STATEDIR;
 	c->node = NULL;
 	c->log_level = LOG_LVL_INFO;
@@ -477,6 +485,40 @@ static int load_input_mode(struct config *c, config_setting_t *root)
 	return 0;
 }
 
+/* user, group: names resolved now, so a typo is a config error with its
+ * line, not a daemon that fails after it took the audit pid. */
+static int load_user(struct config *c, config_setting_t *root)
+{
+	const config_setting_t *us = config_setting_lookup(root, "user");
+	const config_setting_t *gs = config_setting_lookup(root, "group");
+	const struct passwd *pw;
+	const struct group *gr;
+
+	c->user = get_str(root, "user", c->user);
+	c->group = get_str(root, "group", NULL);
+	if (!c->user[0]) {
+		if (c->group)
+			return bad(gs, "needs user = \"...\" too%s", "");
+		return 0;
+	}
+	if (!(pw = getpwnam(c->user))) {
+		if (us)
+			return bad(us, "no such user \"%s\"", c->user);
+		log_err("%s: user: no such user \"%s\" (the default): create it (the packages do), or "
+			"set user = \"\" to stay root", c->path, c->user);
+		return -EINVAL;
+	}
+	c->run_uid = pw->pw_uid;
+	c->run_gid = pw->pw_gid;
+	c->switch_user = 1;
+	if (c->group) {
+		if (!(gr = getgrnam(c->group)))
+			return bad(gs, "no such group \"%s\"", c->group);
+		c->run_gid = gr->gr_gid;
+	}
+	return 0;
+}
+
 static int load_values(struct config *c, config_setting_t *root)
 {
 	const char *s;
@@ -485,6 +527,8 @@ static int load_values(struct config *c, config_setting_t *root)
 
 	c->plugin_dir = get_str(root, "plugin_dir", c->plugin_dir);
 	c->state_dir = get_str(root, "state_dir", c->state_dir);
+	if (load_user(c, root) < 0)
+		rc = -EINVAL;
 	c->node = get_str(root, "node", NULL);
 	s = get_str(root, "log_level", "info");
 	if ((c->log_level = log_level_from_name(s)) < 0)

@@ -5,6 +5,7 @@
 
 #include <libconfig.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "config/config_file.h"
 #include "config/where.h"
@@ -45,6 +46,13 @@ struct config {
 	const char *path;
 	const char *plugin_dir;
 	const char *state_dir;
+	/* user, group: who the daemon runs as after start-up (privilege.c);
+	 * user "" (the default unless configured --with-user): stays root. */
+	const char *user;
+	const char *group;		/* NULL: the user's primary group */
+	int switch_user;
+	uid_t run_uid;
+	gid_t run_gid;
 	const char *node;		/* NULL: the hostname */
 	int log_level;
 

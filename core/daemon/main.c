@@ -242,7 +242,7 @@ static int run(const struct args *a, struct config *cfg)
 		ctl_socket_open(&ctl, ctl_sock);
 	/* The daemon, before its first thread: every thread inherits the
 	 * reduced set.  A replay runs as whoever started it. */
-	if (rc == 0 && !a->replay && (rc = privilege_drop(cfg->socket_rcvbuf > 0)) < 0)
+	if (rc == 0 && !a->replay && (rc = privilege_drop(cfg)) < 0)
 		goto out;
 	if (rc < 0 || (rc = sigfd = signals_setup()) < 0 || (rc = start_outputs(outs, n)) < 0)
 		goto out;

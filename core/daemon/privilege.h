@@ -2,15 +2,21 @@
 #ifndef AS_PRIVILEGE_H
 #define AS_PRIVILEGE_H
 
+#include "config/config.h"
+
 /*
  * Keeps only CAP_AUDIT_CONTROL and CAP_AUDIT_READ (and CAP_NET_ADMIN when
- * keep_net_admin: SO_RCVBUFFORCE for socket_buffer.receive), in the
- * effective, permitted and bounding sets, and sets no_new_privs.  Called
- * before the first thread starts, because capabilities are per thread and
- * only threads created afterwards inherit the reduced set.  Without
- * capabilities to drop (not root) only no_new_privs is set.  Built without
- * libcap-ng it only sets no_new_privs and says so.  Returns 0 or -errno.
+ * socket_buffer.receive is set: SO_RCVBUFFORCE), in the effective, permitted
+ * and bounding sets, sets no_new_privs, and with user = "..." switches to
+ * that user and group (supplementary groups dropped) keeping those
+ * capabilities (libcap-ng's capng_change_id): the daemon then no longer owns
+ * every root-owned file.  Called before the first thread starts, because
+ * capabilities are per thread and only threads created afterwards inherit
+ * the reduced set.  Without capabilities to drop (not root) only
+ * no_new_privs is set, and a user switch is refused.  Built without
+ * libcap-ng it only sets no_new_privs, says so, and refuses a user switch.
+ * Returns 0 or -errno (logged).
  */
-int privilege_drop(int keep_net_admin);
+int privilege_drop(const struct config *cfg);
 
 #endif
