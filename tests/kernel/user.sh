@@ -7,8 +7,8 @@
 # and reads the copy.  Its files (output, canary, state) are the user's.
 . "$top_srcdir/tests/kernel/lib.sh"
 
-ldd "$AUDITSTREAM" | grep -q libcap-ng || skip "this build does not link libcap-ng (configured --without-capng)"
-id nobody >/dev/null 2>&1 || skip "no user nobody"
+ldd "$AUDITSTREAM" | grep -q libcap-ng || cannot_run "this build does not link libcap-ng (configured --without-capng)"
+id nobody >/dev/null 2>&1 || cannot_run "no user nobody"
 uid=$(id -u nobody) gid=$(id -g nobody)
 AUDIT_CONTROL=$((1 << 30)) AUDIT_READ=$((1 << 37))
 

@@ -56,7 +56,14 @@ if command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
 	systemctl is-enabled auditstream.service >/dev/null 2>&1 && fail "the service was enabled on install"
 fi
 [ -x /usr/sbin/auditstream ] || fail "/usr/sbin/auditstream not installed"
-[ "$(stat -c %a /var/log/auditstream)" = 700 ] || fail "/var/log/auditstream is $(stat -c %a /var/log/auditstream)"
+# The daemon's own user owns what it writes; the config (it may hold
+# secrets) is root's, readable by that group only.
+getent passwd auditstream >/dev/null || fail "no system user auditstream"
+for d in /var/log/auditstream /var/lib/auditstream; do
+	[ "$(stat -c '%a %U:%G' $d)" = "700 auditstream:auditstream" ] || fail "$d is $(stat -c '%a %U:%G' $d)"
+done
+[ "$(stat -c '%a %U:%G' /etc/auditstream/auditstream.conf)" = "640 root:auditstream" ] ||
+	fail "the config is $(stat -c '%a %U:%G' /etc/auditstream/auditstream.conf)"
 /usr/sbin/auditstream --check-config >"$TMP/cc.log" 2>&1 || { cat "$TMP/cc.log"; fail "the packaged default config"; }
 grep -q "/etc/auditstream/auditstream.conf: configuration OK" "$TMP/cc.log" || fail "$(cat "$TMP/cc.log")"
 man -w auditstream.conf >/dev/null 2>&1 || note "man-db cannot find auditstream.conf(5)"
@@ -105,4 +112,7 @@ done < "$TMP/files"
 for d in /etc/auditstream /var/log/auditstream /var/lib/auditstream /usr/include/auditstream; do
 	[ -e "$d" ] && fail "$d left behind"
 done
+# The system user stays after a purge (Debian's practice: its uid may still
+# own files elsewhere); remove it here, as the machine was found without it.
+userdel auditstream 2>/dev/null; groupdel auditstream 2>/dev/null
 exit 0
