@@ -23,8 +23,15 @@ done
 exec 8>/run/auditstream-deb-test.lock
 flock -w 1200 8 || skip "could not take /run/auditstream-deb-test.lock"
 
+# The system user stays after a purge (Debian's practice: its uid may still
+# own files elsewhere); removed here if the machine was found without it.
+had_user=$(getent passwd auditstream || true)
 purge() {
 	dpkg --purge $(for p in $PKGS; do echo "$p-dbgsym"; done) $PKGS >/dev/null 2>&1
+	if [ -z "$had_user" ]; then
+		userdel auditstream 2>/dev/null
+		groupdel auditstream 2>/dev/null
+	fi
 }
 CLEANUP_HOOKS="purge $CLEANUP_HOOKS"
 
@@ -112,7 +119,4 @@ done < "$TMP/files"
 for d in /etc/auditstream /var/log/auditstream /var/lib/auditstream /usr/include/auditstream; do
 	[ -e "$d" ] && fail "$d left behind"
 done
-# The system user stays after a purge (Debian's practice: its uid may still
-# own files elsewhere); remove it here, as the machine was found without it.
-userdel auditstream 2>/dev/null; groupdel auditstream 2>/dev/null
 exit 0
