@@ -69,7 +69,7 @@ for f in sorted(glob.glob(os.path.join(TOP, "tests/fixtures/rules/*.rules"))):
     put("rules", os.path.basename(f), open(f, "rb").read())
 
 # config: the example config and the configs the replay tests write.
-put("config", "example.conf", open(os.path.join(TOP, "etc/auditstream.conf"), "rb").read())
+put("config", "example.conf", open(os.path.join(TOP, "etc/auditstream.conf.in"), "rb").read())
 put("config", "outputs.conf", b"""plugin_dir = "/nonexistent";
 state_dir = "/tmp";
 log_level = "warning";
