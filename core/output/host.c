@@ -91,18 +91,18 @@ static void host_count(struct auditstream_ctx *ctx, const char *counter, uint64_
 	atomic_store(&o->ncounters, n + 1);
 }
 
+/* Called from the output's own thread (inside write() or flush()).  The
+ * worker settles it after the call: the events leave `written` for
+ * dropped.<reason>, at most as many as the plugin had counted in *done. */
 static void host_drop(struct auditstream_ctx *ctx, uint64_t n, const char *reason)
 {
 	struct output *o = ctx->out;
 
 	if (n == 0)
 		return;
-	atomic_fetch_add(&o->rejected, n);
 	log_warn("output %s: %llu events dropped by the plugin: %s", o->cfg->name,
 		 (unsigned long long)n, reason ? reason : "?");
-	/* Called from the output's own thread, inside write(). */
-	o->rejected_unreported += n;
-	snprintf(o->rejected_reason, sizeof(o->rejected_reason), "%s", reason ? reason : "dropped");
+	o->drop_pending[account_reason(&o->acct, reason)] += n;
 }
 
 /* ------------------------------------------------------------ ABI 1.1 */

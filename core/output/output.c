@@ -24,6 +24,8 @@ int output_prepare(struct output *o, const struct output_config *cfg, const char
 	o->ctx.out = o;
 	o->cfg = cfg;
 	o->node = node;
+	o->drain_ms = 5000;	/* the config's default, until output_set_input() */
+	account_init(&o->acct);
 	if ((rc = plugin_open(plugin_dir, cfg->plugin, &o->plugin)) < 0)
 		return rc;
 	if ((rc = options_bind(&o->opts, &o->plugin.desc, cfg->group, o->plugin.path)) < 0)
@@ -62,32 +64,107 @@ static int sleep_backoff(struct output *o, unsigned *delay_out)
 	return !past_deadline(o);
 }
 
-static void disable(struct output *o, const char *why)
+/* Drops no stream is left to tell of (a disabled output's own). */
+static void drop_untold(struct output *o, unsigned reason, uint64_t n)
 {
-	size_t n = queue_discard(&o->q);
-	atomic_store(&o->disabled, 1);
-	log_err("output %s: %s: output disabled, %zu queued events dropped; other outputs go on",
-		o->cfg->name, why, n);
+	account_drop(&o->acct, reason, n);
+	account_unreportable(&o->acct, reason, n);
 }
 
-/* One write() call; counts what went through. */
+static void disable(struct output *o, const char *why)
+{
+	uint64_t first, n;
+
+	atomic_store(&o->disabled, 1);	/* first: pushes stop queueing */
+	n = queue_discard(&o->q);
+	drop_untold(o, ACCOUNT_OUTPUT_FAILED, n);
+	/* What was still to be told in this stream cannot be any more. */
+	account_unreportable(&o->acct, ACCOUNT_QUEUE_OVERFLOW, queue_take_unreported(&o->q, &first));
+	for (unsigned r = ACCOUNT_OUTPUT_FAILED; r < atomic_load(&o->acct.nreasons); r++)
+		account_unreportable(&o->acct, r, account_pending(&o->acct, r));
+	log_err("output %s: %s: output disabled, %llu queued events dropped; other outputs go on",
+		o->cfg->name, why, (unsigned long long)n);
+}
+
+/* A status outside the enum is a plugin bug: logged as one, taken as FATAL
+ * (retrying a plugin in an unknown state could loop for ever). */
+static int check_status(struct output *o, const char *call, int rc)
+{
+	if (rc == AUDITSTREAM_OK || rc == AUDITSTREAM_RETRY || rc == AUDITSTREAM_FATAL)
+		return rc;
+	log_err("output %s: plugin \"%s\" bug: %s() returned %d, which is not OK (0), RETRY (1) "
+		"or FATAL (2); taken as FATAL", o->cfg->name, o->plugin.desc.name, call, rc);
+	return AUDITSTREAM_FATAL;
+}
+
+/* Settles the plugin's drop() calls: those events leave `written` for
+ * dropped.<reason>, at most `limit` of them (what the plugin had counted as
+ * done).  Drops in a batch of loss reports only are not reported again, or
+ * a peer refusing loss events would make reports for ever. */
+static void settle_drops(struct output *o, uint64_t limit, int reports_only)
+{
+	uint64_t asked = 0, taken = 0;
+	unsigned nr = atomic_load(&o->acct.nreasons);
+
+	for (unsigned r = 0; r < nr; r++)
+		asked += o->drop_pending[r];
+	if (!asked)
+		return;
+	if (asked > limit)
+		log_err("output %s: plugin \"%s\" bug: drop() of %llu events, but only %llu were "
+			"counted as done; %llu counted", o->cfg->name, o->plugin.desc.name,
+			(unsigned long long)asked, (unsigned long long)limit, (unsigned long long)limit);
+	for (unsigned r = 0; r < nr; r++) {
+		uint64_t n = o->drop_pending[r] < limit - taken ? o->drop_pending[r] : limit - taken;
+
+		o->drop_pending[r] = 0;
+		if (!n)
+			continue;
+		taken += n;
+		account_drop(&o->acct, r, n);
+		if (reports_only || atomic_load(&o->disabled))
+			account_unreportable(&o->acct, r, n);
+	}
+	atomic_fetch_sub(&o->written, taken);
+	atomic_fetch_add(&o->rejected, taken);
+}
+
+static int only_loss_events(const struct auditstream_event *const *ev, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!(ev[i]->flags & AUDITSTREAM_EVENT_LOSS))
+			return 0;
+	return 1;
+}
+
+/* One write() call; counts what went through.  *done starts at 0: a plugin
+ * that does not set it has written nothing; OK means all n. */
 static int write_once(struct output *o, const struct auditstream_event **ev, size_t n,
 		      size_t *done)
 {
-	size_t d = n;
-	int rc = o->plugin.desc.write(o->instance, ev, n, &d);
+	size_t d = 0;
+	int rc = check_status(o, "write", o->plugin.desc.write(o->instance, ev, n, &d));
 
-	if (rc == AUDITSTREAM_OK || d > n)
+	if (rc == AUDITSTREAM_OK) {
 		d = n;
+	} else if (d > n) {
+		log_err("output %s: plugin \"%s\" bug: write() set *done to %zu of %zu events; "
+			"taken as %zu", o->cfg->name, o->plugin.desc.name, d, n, n);
+		d = n;
+	}
 	atomic_fetch_add(&o->written, d);
+	if (d)
+		o->last_serial = ev[d - 1]->serial;
+	settle_drops(o, d, only_loss_events(ev, d));
 	*done = d;
 	return rc;
 }
 
 static void to_spool(struct output *o, const struct auditstream_event *const *ev, size_t n);
 
-/* Writes ev[0..n); returns the number not delivered (0 on success).  With a
- * spool, the first RETRY sends the rest there instead of waiting. */
+/* Writes ev[0..n) (events in the worker's hands); returns the number not
+ * delivered (0 on success), which the caller accounts for.  With a spool,
+ * the first RETRY sends the rest there instead of waiting. */
 static size_t deliver(struct output *o, const struct auditstream_event **ev, size_t n)
 {
 	size_t off = 0, done;
@@ -97,9 +174,10 @@ static size_t deliver(struct output *o, const struct auditstream_event **ev, siz
 		int rc = write_once(o, ev + off, n - off, &done);
 
 		off += done;
+		atomic_fetch_sub(&o->in_hand, done);
 		if (rc == AUDITSTREAM_OK)
 			break;
-		if (rc != AUDITSTREAM_RETRY) {
+		if (rc == AUDITSTREAM_FATAL) {
 			disable(o, "the plugin reported a fatal error");
 			return n - off;
 		}
@@ -126,35 +204,87 @@ static size_t deliver(struct output *o, const struct auditstream_event **ev, siz
 	return 0;
 }
 
-/* A loss event for what the plugin itself gave up on (host->drop). */
-static struct event *rejected_report(struct output *o)
+/* ---------------------------------------------------------- loss reports */
+
+/* A loss event for count drops of one reason, made by the worker for its
+ * own stream: it is received (reports) and in hand from here on. */
+static struct event *report(struct output *o, unsigned reason, uint64_t count, uint64_t first)
 {
-	struct loss l = { o->rejected_reason, o->rejected_unreported, 0, 0, o->cfg->name };
+	/* A plugin's drops have no serials of their own: the event carries the
+	 * last serial the output wrote, as the place of the gap. */
+	struct loss l = { o->acct.reason[reason], count, first, first ? first : o->last_serial,
+			  o->cfg->name };
 	struct event *e;
 
-	if (!o->rejected_unreported)
+	if (!count || !(e = loss_event(&l, o->node)))
 		return NULL;
-	o->rejected_unreported = 0;
-	if ((e = loss_event(&l, o->node)))
-		atomic_fetch_add(&o->loss_events, 1);
+	account_reported(&o->acct, reason, count);
+	atomic_fetch_add(&o->reports, 1);
+	atomic_fetch_add(&o->loss_events, 1);
+	atomic_fetch_add(&o->in_hand, 1);
 	return e;
 }
 
-static struct event *overflow_report(struct output *o)
+/* Takes back a report that found no place (a full spool): its drops stay
+ * to be told. */
+static void unreport(struct output *o, unsigned reason, uint64_t count, struct event *e)
 {
-	uint64_t first, n = queue_take_unreported(&o->q, &first);
-	struct loss l = { "queue_overflow", n, first, first, o->cfg->name };
-	struct event *e;
-
-	if (n == 0)
-		return NULL;
-	log_warn("output %s: queue full, %llu events dropped (overflow %s)", o->cfg->name,
-		 (unsigned long long)n,
-		 o->cfg->overflow == OVERFLOW_DROP_OLDEST ? "drop_oldest" : "drop_newest");
-	if ((e = loss_event(&l, o->node)))
-		atomic_fetch_add(&o->loss_events, 1);
-	return e;
+	atomic_fetch_sub(&o->acct.reported[reason], count);
+	atomic_fetch_sub(&o->reports, 1);
+	atomic_fetch_sub(&o->loss_events, 1);
+	atomic_fetch_sub(&o->in_hand, 1);
+	event_unref(e);
 }
+
+static int reports_pending(struct output *o)
+{
+	unsigned nr = atomic_load(&o->acct.nreasons);
+
+	if (atomic_load(&o->disabled))
+		return 0;
+	for (unsigned r = ACCOUNT_OUTPUT_FAILED; r < nr; r++)
+		if (account_pending(&o->acct, r))
+			return 1;
+	pthread_mutex_lock(&o->q.mu);
+	int n = o->q.dropped_unreported != 0;
+	pthread_mutex_unlock(&o->q.mu);
+	return n;
+}
+
+/* Makes the loss reports due, up to max, into out; returns how many, and
+ * their reasons and counts (for unreport). */
+static size_t make_reports(struct output *o, struct event **out, unsigned *reason,
+			   uint64_t *count, size_t max)
+{
+	uint64_t first, qn;
+	size_t k = 0;
+	unsigned nr = atomic_load(&o->acct.nreasons);
+
+	if (atomic_load(&o->disabled))
+		return 0;
+	if ((qn = queue_take_unreported(&o->q, &first)) != 0) {
+		log_warn("output %s: queue full, %llu events dropped (overflow %s)", o->cfg->name,
+			 (unsigned long long)qn,
+			 o->cfg->overflow == OVERFLOW_DROP_OLDEST ? "drop_oldest" :
+			 o->cfg->overflow == OVERFLOW_BLOCK ? "block" : "drop_newest");
+		if ((out[k] = report(o, ACCOUNT_QUEUE_OVERFLOW, qn, first))) {
+			reason[k] = ACCOUNT_QUEUE_OVERFLOW;
+			count[k++] = qn;
+		} else {	/* out of memory: told in the log only */
+			account_unreportable(&o->acct, ACCOUNT_QUEUE_OVERFLOW, qn);
+		}
+	}
+	for (unsigned r = ACCOUNT_OUTPUT_FAILED; r < nr && k < max; r++) {
+		uint64_t n = account_pending(&o->acct, r);
+		if (n && (out[k] = report(o, r, n, 0))) {
+			reason[k] = r;
+			count[k++] = n;
+		}
+	}
+	return k;
+}
+
+/* ----------------------------------------------------------------- flush */
 
 static void handle_reopen(struct output *o)
 {
@@ -167,31 +297,65 @@ static void handle_reopen(struct output *o)
 		log_err("output %s: reopen failed: %s", o->cfg->name, strerror(-rc));
 }
 
-static void flush(struct output *o)
+static void flush_done(struct output *o)
 {
-	const struct auditstream_plugin *p = &o->plugin.desc;
-	unsigned delay;
-
-	while (p->flush && !atomic_load(&o->disabled)) {
-		int rc = p->flush(o->instance);
-		if (rc == AUDITSTREAM_OK)
-			return;
-		if (rc != AUDITSTREAM_RETRY) {
-			disable(o, "flush reported a fatal error");
-			return;
-		}
-		atomic_fetch_add(&o->retries, 1);
-		if (!sleep_backoff(o, &delay))
-			return;
-	}
+	o->flush_failures = 0;
+	atomic_store(&o->flush_pending, 0);
 }
 
-static int only_loss_events(struct event *const *ev, size_t n)
+/* One flush() call.  A RETRY is tried again at flush_at, with backoff,
+ * while writes go on; after drain_ms of failures (or past the drain
+ * deadline) it is given up and said so. */
+static void try_flush(struct output *o)
 {
-	for (size_t i = 0; i < n; i++)
-		if (!(ev[i]->pub.flags & AUDITSTREAM_EVENT_LOSS))
-			return 0;
-	return 1;
+	const struct auditstream_plugin *p = &o->plugin.desc;
+	uint64_t now;
+	int rc;
+
+	if (!p->flush || atomic_load(&o->disabled)) {
+		flush_done(o);
+		return;
+	}
+	rc = check_status(o, "flush", p->flush(o->instance));
+	settle_drops(o, atomic_load(&o->written), 0);
+	if (rc == AUDITSTREAM_OK) {
+		if (o->flush_failures)
+			log_notice("output %s: flush succeeded after %u retries", o->cfg->name,
+				   o->flush_failures);
+		flush_done(o);
+		return;
+	}
+	if (rc == AUDITSTREAM_FATAL) {
+		flush_done(o);
+		disable(o, "flush reported a fatal error");
+		return;
+	}
+	atomic_fetch_add(&o->retries, 1);
+	now = now_monotonic_ms();
+	if (o->flush_failures++ == 0) {
+		o->flush_since = now;
+		log_warn("output %s: flush failed, retrying with backoff for at most %u ms",
+			 o->cfg->name, o->drain_ms);
+	}
+	if (now - o->flush_since >= o->drain_ms || past_deadline(o)) {
+		log_err("output %s: flush still failing after %u tries in %llu ms: given up; events "
+			"write() accepted may not have reached their target", o->cfg->name,
+			o->flush_failures, (unsigned long long)(now - o->flush_since));
+		flush_done(o);
+		return;
+	}
+	o->flush_at = now + backoff_next(&o->backoff);
+	atomic_store(&o->flush_pending, 1);
+}
+
+/* How long the worker may wait for events: until a flush retry is due. */
+static unsigned flush_wait(struct output *o, unsigned idle)
+{
+	uint64_t now = now_monotonic_ms();
+
+	if (!atomic_load(&o->flush_pending))
+		return idle;
+	return o->flush_at <= now ? 0 : o->flush_at - now < idle ? (unsigned)(o->flush_at - now) : idle;
 }
 
 /* ------------------------------------------------------------------ spool */
@@ -202,8 +366,9 @@ static void spool_gauges(struct output *o)
 	atomic_store(&o->spool_bytes, spool_bytes(o->spool));
 }
 
-/* Appends ev[0..n) at the spool's tail and writes them out.  What does not
- * fit in spool.max_bytes, or cannot be written, is counted and reported. */
+/* Appends ev[0..n) (in the worker's hands) at the spool's tail and writes
+ * them out.  What does not fit in spool.max_bytes, or cannot be written,
+ * is dropped, counted and reported. */
 static void to_spool(struct output *o, const struct auditstream_event *const *ev, size_t n)
 {
 	uint64_t full = 0, failed = 0;
@@ -211,55 +376,35 @@ static void to_spool(struct output *o, const struct auditstream_event *const *ev
 	for (size_t i = 0; i < n; i++)
 		if (spool_append(o->spool, ev[i]) < 0)
 			full++;
-	if (full && !o->spool_lost_unreported)
+	if (full && !account_pending(&o->acct, ACCOUNT_SPOOL_DROPPED))
 		log_warn("output %s: its spool is full (spool.max_bytes): events are dropped and "
 			 "counted until it drains", o->cfg->name);
 	spool_flush(o->spool, &failed);
 	atomic_fetch_add(&o->spooled, n - full - failed);
 	atomic_fetch_add(&o->spool_dropped, full + failed);
-	o->spool_lost_unreported += full + failed;
+	account_drop(&o->acct, ACCOUNT_SPOOL_DROPPED, full + failed);
+	atomic_fetch_sub(&o->in_hand, n);
 	spool_gauges(o);
 }
 
-/* The spool's losses as one event, for the queue path (spool drained). */
-static struct event *spool_report(struct output *o, const char *reason, uint64_t *count)
-{
-	struct loss l = { reason, *count, 0, 0, o->cfg->name };
-	struct event *e;
-
-	if (!*count || !(e = loss_event(&l, o->node)))
-		return NULL;
-	*count = 0;
-	atomic_fetch_add(&o->loss_events, 1);
-	return e;
-}
-
-/* A loss event into the spool, so that it reaches the output in its place;
- * if the spool has no room, the count waits for the next try. */
-static void spool_loss(struct output *o, const char *reason, uint64_t *count)
-{
-	uint64_t was = *count;
-	struct event *e = spool_report(o, reason, count);
-
-	if (e && spool_append(o->spool, &e->pub) < 0) {
-		*count = was;
-		atomic_fetch_sub(&o->loss_events, 1);
-	}
-	event_unref(e);
-}
-
+/* Loss reports into the spool, so that they reach the output in their
+ * place; one that finds no room waits for the next try. */
 static void reports_to_spool(struct output *o)
 {
-	struct event *r[2] = { overflow_report(o), rejected_report(o) };
+	struct event *r[ACCOUNT_REASONS];
+	unsigned reason[ACCOUNT_REASONS];
+	uint64_t count[ACCOUNT_REASONS];
+	size_t n = make_reports(o, r, reason, count, ACCOUNT_REASONS);
 
-	for (int i = 0; i < 2; i++) {
-		const struct auditstream_event *pub = r[i] ? &r[i]->pub : NULL;
-		if (pub)
-			to_spool(o, &pub, 1);
+	for (size_t i = 0; i < n; i++) {
+		if (spool_append(o->spool, &r[i]->pub) < 0) {
+			unreport(o, reason[i], count[i], r[i]);
+			continue;
+		}
+		atomic_fetch_add(&o->spooled, 1);
+		atomic_fetch_sub(&o->in_hand, 1);
 		event_unref(r[i]);
 	}
-	spool_loss(o, "spool_dropped", &o->spool_lost_unreported);
-	spool_loss(o, "spool_corrupt", &o->spool_corrupt_unreported);
 }
 
 /* One attempt to send a batch from the spool's head. */
@@ -271,8 +416,9 @@ static void deliver_spooled(struct output *o, struct event **b, const struct aud
 	size_t done = 0;
 	int rc;
 
-	o->spool_corrupt_unreported += corrupt;
 	atomic_fetch_add(&o->spool_corrupt, corrupt);
+	account_drop(&o->acct, ACCOUNT_SPOOL_CORRUPT, spool_take_lost(o->spool));
+	spool_gauges(o);
 	if (n <= 0) {
 		if (n < 0)
 			o->retry_at = now_monotonic_ms() + backoff_next(&o->backoff);
@@ -298,8 +444,6 @@ static void deliver_spooled(struct output *o, struct event **b, const struct aud
 	} else {
 		disable(o, "the plugin reported a fatal error (its spool is kept for the next start)");
 	}
-	if (o->rejected_unreported && only_loss_events(b, (size_t)n))
-		o->rejected_unreported = 0;	/* not a report of a report */
 	for (long i = 0; i < n; i++)
 		event_unref(b[i]);
 	spool_gauges(o);
@@ -318,6 +462,7 @@ static int spooled_step(struct output *o, struct event **b, const struct auditst
 	if (o->retry_at > now)
 		wait = o->retry_at - now < 100 ? (unsigned)(o->retry_at - now) : 100;
 	n = queue_pop_timeout(&o->q, b, max, wait);
+	atomic_fetch_add(&o->in_hand, n);
 	handle_reopen(o);
 	reports_to_spool(o);
 	for (size_t i = 0; i < n; i++)
@@ -345,88 +490,114 @@ static int spool_busy(struct output *o)
 	return o->spool && spool_bytes(o->spool) > 0;
 }
 
+/* ----------------------------------------------------------------- worker */
+
+/* Handles one batch b[0..n) from the queue (loss reports in front). */
+static void queue_step(struct output *o, struct event **b, const struct auditstream_event **pub,
+		       size_t n)
+{
+	size_t left = 0;
+
+	for (size_t i = 0; i < n; i++)
+		pub[i] = &b[i]->pub;
+	if (atomic_load(&o->disabled)) {
+		left = n;
+	} else if (o->spool && (past_deadline(o) || queue_depth(&o->q) > o->q.cap / 2)) {
+		to_spool(o, pub, n);	/* behind: keep them on disk */
+	} else {
+		left = past_deadline(o) ? n : deliver(o, pub, n);
+	}
+	/* What a FATAL left of the batch is dropped, not undelivered. */
+	if (left && atomic_load(&o->disabled))
+		drop_untold(o, ACCOUNT_OUTPUT_FAILED, left);
+	else
+		atomic_fetch_add(&o->undelivered, left);
+	atomic_fetch_sub(&o->in_hand, left);
+}
+
+/* The worker is ending: drops nobody was told of yet stay untold. */
+static void give_up_reports(struct output *o)
+{
+	uint64_t first, n = queue_take_unreported(&o->q, &first);
+	unsigned nr = atomic_load(&o->acct.nreasons);
+
+	account_unreportable(&o->acct, ACCOUNT_QUEUE_OVERFLOW, n);
+	for (unsigned r = ACCOUNT_OUTPUT_FAILED; r < nr; r++) {
+		uint64_t p = account_pending(&o->acct, r);
+		if (p)
+			log_warn("output %s: %llu events dropped (%s) and not reported in-band: the "
+				 "output ended first", o->cfg->name, (unsigned long long)p,
+				 o->acct.reason[r]);
+		account_unreportable(&o->acct, r, p);
+	}
+}
+
 static void *worker(void *arg)
 {
 	struct output *o = arg;
 	size_t max = o->cfg->batch_max;
-	struct event **batch = malloc((max + 4) * sizeof(*batch));
-	const struct auditstream_event **pub = malloc((max + 4) * sizeof(*pub));
+	struct event **batch = malloc((max + ACCOUNT_REASONS) * sizeof(*batch));
+	const struct auditstream_event **pub = malloc((max + ACCOUNT_REASONS) * sizeof(*pub));
 	int dirty = 0;
 
 	while (batch && pub) {
-		struct event **b = batch + 4;	/* room for loss reports in front */
-		size_t n, left = 0;
-		struct event *loss;
+		struct event **b = batch + ACCOUNT_REASONS;	/* room for loss reports in front */
+		struct event *r[ACCOUNT_REASONS];
+		unsigned reason[ACCOUNT_REASONS];
+		uint64_t count[ACCOUNT_REASONS];
+		size_t n, k;
 
 		if (spool_busy(o)) {
 			if (spooled_step(o, b, pub, max))
 				break;
 			dirty = 1;
 			if (!spool_busy(o)) {	/* all sent: back to the queue */
-				flush(o);
+				try_flush(o);
 				dirty = 0;
-				if (o->spool_lost_unreported || o->spool_corrupt_unreported)
-					queue_kick(&o->q);
+				queue_kick(&o->q);	/* reports due go out now */
 			}
 			continue;
 		}
-		n = queue_pop(&o->q, b, max);
-
+		n = atomic_load(&o->flush_pending) ? queue_pop_timeout(&o->q, b, max, flush_wait(o, 1000))
+						    : queue_pop(&o->q, b, max);
+		atomic_fetch_add(&o->in_hand, n);
 		handle_reopen(o);
+		if (atomic_load(&o->flush_pending) && flush_wait(o, 1) == 0)
+			try_flush(o);
 		if (n == 0 && atomic_load(&o->stopping) && queue_depth(&o->q) == 0 &&
-		    !o->rejected_unreported && !o->spool_lost_unreported &&
-		    !o->spool_corrupt_unreported)
+		    !reports_pending(o))
 			break;
 		/* Losses go in front of the events that came after them. */
-		if ((loss = overflow_report(o)) != NULL) {
-			*--b = loss;
-			n++;
-		}
-		if ((loss = rejected_report(o)) != NULL) {
-			*--b = loss;
-			n++;
-		}
-		if ((loss = spool_report(o, "spool_dropped", &o->spool_lost_unreported)) != NULL) {
-			*--b = loss;
-			n++;
-		}
-		if ((loss = spool_report(o, "spool_corrupt", &o->spool_corrupt_unreported)) != NULL) {
-			*--b = loss;
-			n++;
-		}
-		if (n && atomic_load(&o->disabled)) {
-			queue_count_drops(&o->q, b, n);
-		} else if (n) {
-			for (size_t i = 0; i < n; i++)
-				pub[i] = &b[i]->pub;
-			if (o->spool && (past_deadline(o) || queue_depth(&o->q) > o->q.cap / 2))
-				to_spool(o, pub, n);	/* behind: keep them on disk */
-			else
-				left = past_deadline(o) ? n : deliver(o, pub, n);
+		k = make_reports(o, r, reason, count, ACCOUNT_REASONS);
+		for (size_t i = k; i-- > 0;)
+			*--b = r[i];
+		n += k;
+		if (n) {
+			queue_step(o, b, pub, n);
 			dirty = 1;
-			/* Report it now, not with the next event; but a rejected loss
-			 * report is not reported again, or it would never end. */
-			if (o->rejected_unreported && !only_loss_events(b, n))
-				queue_kick(&o->q);
-			else
-				o->rejected_unreported = 0;
-			/* What a FATAL left of the batch is dropped, not undelivered. */
-			if (left && atomic_load(&o->disabled)) {
-				queue_count_drops(&o->q, b + (n - left), left);
-				left = 0;
-			}
 		}
-		atomic_fetch_add(&o->undelivered, left);
 		for (size_t i = 0; i < n; i++)
 			event_unref(b[i]);
 		if (dirty && queue_depth(&o->q) == 0) {
-			flush(o);
+			try_flush(o);
 			dirty = 0;
 		}
+		if (reports_pending(o))
+			queue_kick(&o->q);	/* told now, not with the next event */
 		queue_done(&o->q);
 	}
 	if (dirty)
-		flush(o);
+		try_flush(o);
+	while (atomic_load(&o->flush_pending) && !atomic_load(&o->disabled)) {
+		uint64_t now = now_monotonic_ms();
+		struct timespec nap = { 0, 20 * 1000000 };
+
+		if (o->flush_at <= now)
+			try_flush(o);
+		else
+			nanosleep(&nap, NULL);
+	}
+	give_up_reports(o);
 	if (o->spool && spool_events(o->spool))
 		log_notice("output %s: %llu events kept in its spool for the next start",
 			   o->cfg->name, (unsigned long long)spool_events(o->spool));
@@ -443,8 +614,10 @@ int output_start(struct output *o)
 
 	if (o->cfg->spool.dir && (rc = spool_open(&o->spool, &o->cfg->spool, o->cfg->name)) < 0)
 		return rc;
-	if (o->spool)
+	if (o->spool) {
 		spool_gauges(o);
+		atomic_store(&o->recovered, spool_events(o->spool));
+	}
 	if ((rc = p->create(&output_host, &o->ctx, &o->instance)) < 0) {
 		log_err("output %s: plugin \"%s\" could not start: %s", o->cfg->name, p->name,
 			strerror(-rc));
@@ -469,12 +642,20 @@ int output_start(struct output *o)
 
 void output_push(struct output *o, struct event *e)
 {
-	event_ref(e);
 	atomic_fetch_add_explicit(&o->enqueued, 1, memory_order_relaxed);
-	if (atomic_load_explicit(&o->disabled, memory_order_relaxed))
-		queue_drop(&o->q, e);
-	else
-		queue_push(&o->q, e);
+	if (atomic_load_explicit(&o->disabled, memory_order_relaxed)) {
+		drop_untold(o, ACCOUNT_OUTPUT_FAILED, 1);
+		return;
+	}
+	event_ref(e);
+	if (queue_push(&o->q, e) == QUEUE_REFUSED)
+		atomic_fetch_add(&o->undelivered, 1);	/* a file input stopped while it waited */
+}
+
+void output_set_input(struct output *o, int file_backed, unsigned drain_ms)
+{
+	o->drain_ms = drain_ms;
+	queue_set_wait_always(&o->q, file_backed);
 }
 
 void output_request_reopen(struct output *o)
@@ -505,8 +686,10 @@ int output_try_join(struct output *o)
 	if (pthread_tryjoin_np(o->thread, NULL) != 0)
 		return 0;
 	o->running = 0;
-	/* Whatever the deadline left in the queue was not delivered. */
-	atomic_fetch_add(&o->undelivered, queue_depth(&o->q));
+	/* Whatever the deadline left in the queue was not delivered; drops
+	 * after the worker ended (a closed queue) have no stream left. */
+	atomic_fetch_add(&o->undelivered, queue_discard(&o->q));
+	give_up_reports(o);
 	return 1;
 }
 
@@ -525,7 +708,8 @@ void output_release(struct output *o)
 
 int output_idle(struct output *o)
 {
-	if (o->running && !atomic_load(&o->disabled) && atomic_load(&o->spool_bytes))
+	if (o->running && !atomic_load(&o->disabled) &&
+	    (atomic_load(&o->spool_bytes) || atomic_load(&o->flush_pending)))
 		return 0;
 	return !o->running || atomic_load(&o->disabled) ? queue_depth(&o->q) == 0 : queue_idle(&o->q);
 }
@@ -543,7 +727,7 @@ uint64_t output_taken(struct output *o)
 	return given > held + undelivered ? given - held - undelivered : 0;
 }
 
-uint64_t output_dropped(struct output *o)
+static uint64_t queue_dropped(struct output *o)
 {
 	uint64_t n;
 
@@ -553,34 +737,59 @@ uint64_t output_dropped(struct output *o)
 	return n;
 }
 
+uint64_t output_dropped(struct output *o)
+{
+	return queue_dropped(o) + account_dropped_total(&o->acct);
+}
+
+void output_snapshot(struct output *o, struct account_snap *s)
+{
+	memset(s, 0, sizeof(*s));
+	account_copy(&o->acct, s);
+	s->dropped[ACCOUNT_QUEUE_OVERFLOW] += queue_dropped(o);
+	s->enqueued = atomic_load(&o->enqueued);
+	s->reports = atomic_load(&o->reports);
+	s->recovered = atomic_load(&o->recovered);
+	s->written = atomic_load(&o->written);
+	s->queued = o->q.ring ? queue_depth(&o->q) : 0;
+	s->in_hand = atomic_load(&o->in_hand);
+	s->spooled = atomic_load(&o->spool_events);
+	s->undelivered = atomic_load(&o->undelivered);
+}
+
 void output_log_stats(struct output *o)
 {
-	char extra[512] = "";
+	char extra[1024] = "";
 	size_t used = 0;
 	unsigned n = atomic_load(&o->ncounters);
+	struct account_snap snap;
 
+	output_snapshot(o, &snap);
 	for (unsigned i = 0; i < n && used < sizeof(extra); i++) {
 		int w = snprintf(extra + used, sizeof(extra) - used, " %s=%llu", o->counter_name[i],
 				 (unsigned long long)atomic_load(&o->counter_val[i]));
 		if (w > 0)
 			used += (size_t)w;
 	}
-	if (o->spool && used < sizeof(extra))
-		snprintf(extra + used, sizeof(extra) - used,
+	if (o->spool && used < sizeof(extra)) {
+		int w = snprintf(extra + used, sizeof(extra) - used,
 			 " spooled=%llu spool_events=%llu spool_bytes=%llu spool_dropped=%llu spool_corrupt=%llu",
 			 (unsigned long long)atomic_load(&o->spooled),
 			 (unsigned long long)atomic_load(&o->spool_events),
 			 (unsigned long long)atomic_load(&o->spool_bytes),
 			 (unsigned long long)atomic_load(&o->spool_dropped),
 			 (unsigned long long)atomic_load(&o->spool_corrupt));
+		if (w > 0)
+			used += (size_t)w;
+	}
+	if (used < sizeof(extra))
+		snap_format(&snap, extra + used, sizeof(extra) - used);
 	log_info("output %s: enqueued=%llu written=%llu dropped=%llu undelivered=%llu retries=%llu "
-		 "loss_events=%llu rejected=%llu queued=%zu%s%s", o->cfg->name,
-		 (unsigned long long)atomic_load(&o->enqueued),
-		 (unsigned long long)atomic_load(&o->written),
-		 (unsigned long long)output_dropped(o),
-		 (unsigned long long)atomic_load(&o->undelivered),
+		 "loss_events=%llu rejected=%llu queued=%llu%s%s", o->cfg->name,
+		 (unsigned long long)snap.enqueued, (unsigned long long)snap.written,
+		 (unsigned long long)snap_dropped(&snap), (unsigned long long)snap.undelivered,
 		 (unsigned long long)atomic_load(&o->retries),
 		 (unsigned long long)atomic_load(&o->loss_events),
 		 (unsigned long long)atomic_load(&o->rejected),
-		 queue_depth(&o->q), atomic_load(&o->disabled) ? " DISABLED" : "", extra);
+		 (unsigned long long)snap.queued, atomic_load(&o->disabled) ? " DISABLED" : "", extra);
 }

@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 
+#include "output/account.h"
 #include "output/backoff.h"
 #include "config/config.h"
 #include "output/loader.h"
@@ -42,18 +43,31 @@ struct output {
 	atomic_uint_least64_t deadline_ms;	/* monotonic; while stopping */
 	atomic_int disabled;		/* FATAL: drop everything */
 
+	/* The conservation law's terms (output/account.h).  written counts
+	 * what the plugin accepted less what it gave up on (drop()). */
 	atomic_uint_least64_t enqueued, written, retries, undelivered, loss_events;
 	atomic_uint_least64_t rejected;		/* host->drop(): given up by the plugin */
-	/* Set and read only by the output's thread: drops not yet reported. */
-	uint64_t rejected_unreported;
-	char rejected_reason[32];
+	atomic_uint_least64_t reports;		/* loss events the worker made itself */
+	atomic_uint_least64_t recovered;	/* in the spool when it opened */
+	atomic_uint_least64_t in_hand;		/* in the worker's batch */
+	struct account acct;
+	/* Set and read only by the output's thread: drop() calls not yet
+	 * settled against what the plugin counted in *done. */
+	uint64_t drop_pending[ACCOUNT_REASONS];
+	uint64_t last_serial;			/* of the last event written */
+
+	/* A flush() that answered RETRY: tried again at flush_at with
+	 * backoff, given up after drain_ms of failures. */
+	atomic_int flush_pending;
+	uint64_t flush_at, flush_since;
+	unsigned flush_failures;
+	unsigned drain_ms;
 
 	/* The spool (NULL: none), owned by the worker.  Gauges and counters
 	 * for stats; *_unreported are losses not yet in a loss event. */
 	struct spool *spool;
 	uint64_t retry_at;		/* monotonic ms: next delivery from the spool */
 	unsigned spool_failures;	/* delivery attempts failed in a row */
-	uint64_t spool_lost_unreported, spool_corrupt_unreported;
 	atomic_uint_least64_t spooled, spool_dropped, spool_corrupt;
 	atomic_uint_least64_t spool_events, spool_bytes;
 
@@ -68,8 +82,13 @@ int output_prepare(struct output *o, const struct output_config *cfg, const char
 		   const char *node);
 /* Creates the plugin instance and starts the worker. */
 int output_start(struct output *o);
-/* The reader's call: never waits unless the output's overflow is `block`. */
+/* The reader's call: never waits unless the output's overflow is `block`
+ * or the input is a file (output_set_input). */
 void output_push(struct output *o, struct event *e);
+/* What the pipeline knows of its input: a file-backed input is never
+ * dropped for overflow (the reader waits for the output, whatever
+ * queue.overflow says); drain_ms bounds a failing flush()'s retries. */
+void output_set_input(struct output *o, int file_backed, unsigned drain_ms);
 void output_request_reopen(struct output *o);
 /* Stops taking events; the worker drains the queue until deadline_ms
  * (monotonic ms; UINT64_MAX: no deadline) and ends. */
@@ -90,7 +109,10 @@ int output_idle(struct output *o);
 uint64_t output_taken(struct output *o);
 
 void output_log_stats(struct output *o);
+/* Every event dropped, all reasons. */
 uint64_t output_dropped(struct output *o);
+/* The law's terms now (exact once the worker has ended). */
+void output_snapshot(struct output *o, struct account_snap *s);
 
 /* The host table handed to plugins. */
 extern const struct auditstream_host output_host;

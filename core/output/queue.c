@@ -18,6 +18,7 @@ int queue_init(struct queue *q, size_t cap, enum overflow overflow)
 	q->head = q->count = 0;
 	q->overflow = overflow;
 	q->closed = q->kicked = q->consumer_waiting = q->producer_waiting = q->held = 0;
+	q->wait_always = 0;
 	q->in_flight = 0;
 	q->give_up = NULL;
 	q->dropped = q->dropped_unreported = q->first_dropped_serial = 0;
@@ -55,18 +56,19 @@ static void count_drop(struct queue *q, const struct event *e)
 	q->dropped++;
 }
 
-int queue_push(struct queue *q, struct event *e)
+/* Under q->mu: waits for room while the policy (or a file input) says to
+ * wait.  Returns 0 when there is room or the policy drops, -1 when the
+ * producer gave up or the queue closed while it waited. */
+static int wait_room(struct queue *q)
 {
-	int dropped = 0;
-	struct event *old = NULL;
+	int waits = q->overflow == OVERFLOW_BLOCK || q->wait_always;
 
-	pthread_mutex_lock(&q->mu);
-	while (q->count == q->cap && q->overflow == OVERFLOW_BLOCK && !q->closed) {
+	while (q->count == q->cap && waits && !q->closed) {
 		/* Wake up now and then: a stop request must not wait for a dead peer. */
 		struct timespec until;
 
 		if (q->give_up && q->give_up())
-			break;
+			return -1;
 		clock_gettime(CLOCK_REALTIME, &until);
 		until.tv_nsec += 100 * 1000000;
 		if (until.tv_nsec >= 1000000000) {
@@ -79,12 +81,22 @@ int queue_push(struct queue *q, struct event *e)
 		pthread_cond_timedwait(&q->not_full, &q->mu, &until);
 		q->producer_waiting--;
 	}
-	if (q->closed || (q->count == q->cap && q->overflow == OVERFLOW_BLOCK)) {
-		count_drop(q, e);
+	return q->closed || (q->count == q->cap && waits) ? -1 : 0;
+}
+
+int queue_push(struct queue *q, struct event *e)
+{
+	int rc = QUEUE_QUEUED;
+	struct event *old = NULL;
+
+	pthread_mutex_lock(&q->mu);
+	if (wait_room(q) < 0) {
 		old = e;
-		dropped = 1;
+		rc = q->wait_always ? QUEUE_REFUSED : QUEUE_DROPPED;
+		if (rc == QUEUE_DROPPED)
+			count_drop(q, e);
 	} else if (q->count == q->cap) {
-		dropped = 1;
+		rc = QUEUE_DROPPED;
 		if (q->overflow == OVERFLOW_DROP_NEWEST) {
 			count_drop(q, e);
 			old = e;
@@ -106,7 +118,15 @@ int queue_push(struct queue *q, struct event *e)
 	}
 	pthread_mutex_unlock(&q->mu);
 	event_unref(old);
-	return dropped;
+	return rc;
+}
+
+void queue_set_wait_always(struct queue *q, int on)
+{
+	pthread_mutex_lock(&q->mu);
+	q->wait_always = on;
+	pthread_cond_broadcast(&q->not_full);
+	pthread_mutex_unlock(&q->mu);
 }
 
 void queue_hold(struct queue *q)
@@ -157,31 +177,13 @@ size_t queue_pop(struct queue *q, struct event **out, size_t max)
 	return n;
 }
 
-void queue_drop(struct queue *q, struct event *e)
-{
-	pthread_mutex_lock(&q->mu);
-	count_drop(q, e);
-	pthread_mutex_unlock(&q->mu);
-	event_unref(e);
-}
-
-void queue_count_drops(struct queue *q, struct event *const *ev, size_t n)
-{
-	pthread_mutex_lock(&q->mu);
-	for (size_t i = 0; i < n; i++)
-		count_drop(q, ev[i]);
-	pthread_mutex_unlock(&q->mu);
-}
-
 size_t queue_discard(struct queue *q)
 {
 	size_t n = 0;
 
 	pthread_mutex_lock(&q->mu);
 	while (q->count) {
-		struct event *e = q->ring[q->head];
-		count_drop(q, e);
-		event_unref(e);
+		event_unref(q->ring[q->head]);
 		q->head = (q->head + 1) % q->cap;
 		q->count--;
 		n++;

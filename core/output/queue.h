@@ -26,6 +26,7 @@ struct queue {
 	int consumer_waiting;	/* cleared by the one signal that wakes it */
 	int producer_waiting;
 	int held;		/* queue_hold(): wake the consumer per batch, not per event */
+	int wait_always;	/* a file input: wait when full, whatever `overflow` says */
 	size_t in_flight;	/* popped by the consumer, not yet done */
 	uint64_t dropped;		/* total, for stats */
 	uint64_t dropped_unreported;	/* not yet in a loss event */
@@ -38,9 +39,15 @@ struct queue {
 int queue_init(struct queue *q, size_t cap, enum overflow overflow);
 void queue_destroy(struct queue *q);	/* releases what is still queued */
 
-/* Takes the caller's reference to e.  Returns 0, or 1 if e (or another
- * event, for drop_oldest) was dropped. */
+/* Takes the caller's reference to e.  Returns QUEUE_QUEUED, QUEUE_DROPPED
+ * if e (or another event, for drop_oldest) was dropped for overflow
+ * (counted), or QUEUE_REFUSED when a wait_always queue was closed or its
+ * producer gave up (e released, not counted: the caller holds it as
+ * undelivered, for a file input loses nothing to overflow). */
+enum { QUEUE_QUEUED, QUEUE_DROPPED, QUEUE_REFUSED };
 int queue_push(struct queue *q, struct event *e);
+/* Makes the producer wait for room whatever the overflow policy. */
+void queue_set_wait_always(struct queue *q, int on);
 
 /* Between queue_hold() and queue_release() the producer's pushes wake a
  * waiting consumer only once QUEUE_WAKE_BATCH events are queued; release
@@ -58,13 +65,8 @@ size_t queue_pop(struct queue *q, struct event **out, size_t max);
 /* Like queue_pop, but waits at most timeout_ms (0: not at all). */
 size_t queue_pop_timeout(struct queue *q, struct event **out, size_t max, unsigned timeout_ms);
 
-/* Drops e (counted) without queueing it: the output is disabled. */
-void queue_drop(struct queue *q, struct event *e);
-
-/* Counts n events the consumer took but had to drop (output disabled). */
-void queue_count_drops(struct queue *q, struct event *const *ev, size_t n);
-
-/* Drops everything queued (counted), for an output that cannot go on. */
+/* Releases everything queued and returns how many: the caller counts them
+ * (dropped for a disabled output, undelivered at exit). */
 size_t queue_discard(struct queue *q);
 
 /* The consumer is through with what it popped last. */

@@ -64,6 +64,7 @@ struct spool {
 	size_t wlen, wcap;
 	uint64_t wcount;	/* records in wbuf */
 	uint64_t events;
+	uint64_t lost;		/* events in damaged stretches, not yet taken */
 	uint64_t max_bytes, seg_max;
 	int fsync, write_failing;
 	struct pos *peek_end;
@@ -317,10 +318,29 @@ static void set_head(struct spool *s, struct pos p)
 	cursor_save(s);
 }
 
+static uint64_t count_records(struct spool *s);
+
+/* The events a skipped stretch took with it: what the count said before,
+ * less the records still found after the head.  Never raises the count: a
+ * record not counted as held was not received either. */
+static void count_lost(struct spool *s, uint64_t before)
+{
+	uint64_t after = s->nsegs || s->wlen ? count_records(s) + s->wcount : 0;
+
+	if (after < before) {
+		s->lost += before - after;
+		s->events = after;
+	} else {
+		s->events = before;
+	}
+}
+
 /* Skips the damaged stretch at p (or the whole segment, if its header is
  * bad) and moves the head past it. */
 static void skip_damage(struct spool *s, struct pos p, int bad_header)
 {
+	uint64_t before = s->events;
+
 	uint64_t to = bad_header ? s->segs[p.seg].size : resync(s, p.seg, p.off + 1);
 
 	log_warn("output %s: spool segment %016" PRIx64 ".seg in %s: %s at offset %" PRIu64
@@ -329,6 +349,7 @@ static void skip_damage(struct spool *s, struct pos p, int bad_header)
 		 to - p.off);
 	p.off = to;
 	set_head(s, p);
+	count_lost(s, before);
 }
 
 static int grow_peek(struct spool *s, size_t max)
@@ -416,6 +437,14 @@ uint64_t spool_bytes(const struct spool *s)
 uint64_t spool_events(const struct spool *s)
 {
 	return s->events;
+}
+
+uint64_t spool_take_lost(struct spool *s)
+{
+	uint64_t n = s->lost;
+
+	s->lost = 0;
+	return n;
 }
 
 static void lose_buffer(struct spool *s, uint64_t *lost, int err)

@@ -41,6 +41,10 @@ int spool_append(struct spool *s, const struct auditstream_event *e);
  * lost: returns -errno and adds their number to *lost. */
 int spool_flush(struct spool *s, uint64_t *lost);
 
+/* Events lost in damaged stretches since the last call (a stretch's
+ * records are counted by their headers; a cut-short one held none). */
+uint64_t spool_take_lost(struct spool *s);
+
 /* Events in the spool (written or buffered) and their bytes on disk. */
 uint64_t spool_events(const struct spool *s);
 uint64_t spool_bytes(const struct spool *s);

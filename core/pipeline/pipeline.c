@@ -34,25 +34,34 @@ void pipeline_loss(struct pipeline *p, const struct loss *l)
 	dispatch(p, e);
 }
 
-/* Output i dropped events: every other output hears of it now (the one that
- * dropped hears of it from its own worker, once it has room again). */
+/* Output i dropped events for overflow or because it failed: every other
+ * output hears of it now (the one that dropped hears of its overflow from
+ * its own worker, once it has room again; a failed one cannot hear). */
 void pipeline_report_overflows(struct pipeline *p)
 {
-	for (unsigned i = 0; i < p->nouts; i++) {
-		uint64_t d = output_dropped(&p->outs[i]);
-		struct loss l = { "queue_overflow", d - p->overflow_told[i], 0, 0, p->outs[i].cfg->name };
-		struct event *e;
+	static const unsigned told[] = { ACCOUNT_QUEUE_OVERFLOW, ACCOUNT_OUTPUT_FAILED };
 
-		if (d == p->overflow_told[i])
-			continue;
-		p->overflow_told[i] = d;
-		if (p->nouts == 1 || !(e = loss_event(&l, p->node)))
-			continue;
-		atomic_fetch_add(&p->stats.loss_events, 1);
-		for (unsigned j = 0; j < p->nouts; j++)
-			if (j != i)
-				output_push(&p->outs[j], e);
-		event_unref(e);
+	for (unsigned i = 0; i < p->nouts; i++) {
+		struct account_snap s;
+
+		output_snapshot(&p->outs[i], &s);
+		for (unsigned k = 0; k < 2; k++) {
+			unsigned r = told[k];
+			uint64_t *was = &p->overflow_told[i * 2 + k];
+			struct loss l = { s.reason[r], s.dropped[r] - *was, 0, 0, p->outs[i].cfg->name };
+			struct event *e;
+
+			if (s.dropped[r] == *was)
+				continue;
+			*was = s.dropped[r];
+			if (p->nouts == 1 || !(e = loss_event(&l, p->node)))
+				continue;
+			atomic_fetch_add(&p->stats.loss_events, 1);
+			for (unsigned j = 0; j < p->nouts; j++)
+				if (j != i)
+					output_push(&p->outs[j], e);
+			event_unref(e);
+		}
 	}
 }
 
@@ -184,7 +193,10 @@ int pipeline_init(struct pipeline *p, const struct config *cfg, const char *node
 		pipeline_free(p);
 		return -ENOMEM;
 	}
-	p->overflow_told = calloc(nouts ? nouts : 1, sizeof(*p->overflow_told));
+	p->overflow_told = calloc(nouts ? 2 * nouts : 1, sizeof(*p->overflow_told));
+	/* A file cannot be overrun: its reader waits for the outputs. */
+	for (unsigned i = 0; i < nouts; i++)
+		output_set_input(&outs[i], text_input, cfg->drain_time_ms);
 	if (cfg->tracking_enabled)
 		p->seq = seq_new(&sc, on_missed, p);
 	if (!p->assembler || !p->uidmap || !p->overflow_told || (cfg->tracking_enabled && !p->seq)) {

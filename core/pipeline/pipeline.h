@@ -30,7 +30,7 @@ struct pipeline {
 	struct output *outs;
 	unsigned nouts;
 	struct stats stats;
-	uint64_t *overflow_told;	/* per output: its drops the others know of */
+	uint64_t *overflow_told;	/* per output, overflow then failed: drops the others know of */
 	/* Sees every completed event before filtering (the canary looks for
 	 * its own); set after pipeline_init, NULL: none. */
 	void (*observe)(void *arg, const struct asm_event *ev);

@@ -76,3 +76,57 @@ make_events() {
 
 # count_json FILE JQ-LIKE-PYTHON-EXPR : helpers in python for JSON checks.
 py() { python3 - "$@"; }
+
+# check_law LOG [OUTPUT...] : the conservation law (README, "Loss
+# accounting") on the last stats line of each output in LOG (a stopped
+# daemon's stderr, or any text holding its "output NAME: enqueued=..."
+# lines); only the named outputs if some are given.  Per output:
+#   received = enqueued + reports + recovered = written + dropped + held
+#   dropped = the sum of dropped.<reason>, and for every reason
+#   dropped.<reason> = reported.<reason> + unreportable.<reason>
+# Fails the test (with the line) when a term is missing or a sum is off.
+check_law() {
+	py "$@" <<'PY' || fail "conservation law broken in $1"
+import re, sys
+text = open(sys.argv[1], errors='replace').read()
+want = sys.argv[2:]
+last = {}
+for m in re.finditer(r'output (.+?): (enqueued=\d+ written=.*)', text):
+    last[m.group(1)] = m.group(2)
+if not last:
+    print('FAIL: no output stats line in %s' % sys.argv[1]); sys.exit(1)
+bad = []
+for name in want or sorted(last):
+    line = last.get(name)
+    if line is None:
+        bad.append('%s: no stats line' % name); continue
+    v = {k: int(x) for k, x in re.findall(r'(?:^| )([a-z_]+(?:\.[a-z0-9_]+)?)=(\d+)', line)}
+    law = re.search(r' law=(\w+)', line)
+    need = ('enqueued', 'written', 'dropped', 'undelivered', 'received', 'reports', 'recovered', 'held')
+    missing = [k for k in need if k not in v]
+    if missing or not law:
+        bad.append('%s: terms missing (%s): %s' % (name, ' '.join(missing) or 'law', line)); continue
+    reasons = {k.split('.', 1)[1] for k in v if '.' in k and k.split('.')[0] in ('dropped', 'reported', 'unreportable')}
+    dropped = sum(v.get('dropped.' + r, 0) for r in reasons)
+    errs = []
+    if v['received'] != v['enqueued'] + v['reports'] + v['recovered']:
+        errs.append('received != enqueued + reports + recovered')
+    if v['dropped'] != dropped:
+        errs.append('dropped %d != sum by reason %d' % (v['dropped'], dropped))
+    if v['received'] != v['written'] + v['dropped'] + v['held']:
+        errs.append('received %d != written %d + dropped %d + held %d' % (v['received'], v['written'], v['dropped'], v['held']))
+    for r in sorted(reasons):
+        d, t, u = (v.get(k + '.' + r, 0) for k in ('dropped', 'reported', 'unreportable'))
+        if d != t + u:
+            errs.append('%s: dropped %d != reported %d + unreportable %d' % (r, d, t, u))
+    if law.group(1) != 'ok':
+        errs.append('the daemon says law=%s' % law.group(1))
+    if errs:
+        bad.append('%s: %s: %s' % (name, '; '.join(errs), line))
+    else:
+        print('# law holds for %s: received=%d written=%d dropped=%d held=%d' % (name, v['received'], v['written'], v['dropped'], v['held']))
+for b in bad:
+    print('FAIL: ' + b)
+sys.exit(1 if bad else 0)
+PY
+}

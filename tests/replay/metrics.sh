@@ -3,8 +3,9 @@
 # a replay runs (scraped mid-way, as node_exporter would) and at exit, parses
 # as text exposition format, and its values are what was sent: records,
 # events, missed serials (a gap in the input), and per output written and
-# dropped (a slow output with a tiny queue) -- the same numbers the stats
-# log line gives.
+# dropped (an output whose peer refuses every audit event: a replay waits
+# for a slow output rather than drop) -- the same numbers the stats log line
+# gives.
 . "$top_srcdir/tests/lib/common.sh"
 
 # 300 events, then a gap of 5 serials, then 200 more.
@@ -14,8 +15,9 @@ mkfifo "$TMP/fifo"
 EXTRA_CONFIG="metrics = { path = \"$TMP/m/auditstream.prom\"; interval_s = 1; };
 message_tracking = { max_out_of_order = 10; };" write_config "$TMP/a.conf" \
 	"name = \"all\"; plugin = \"file\"; path = \"$TMP/all.json\";" \
-	"name = \"sl\\\"ow\"; plugin = \"slow\"; path = \"$TMP/slow.json\"; delay_ms = 20;
-	 queue = { size = 20; overflow = \"drop_newest\"; batch = 5; };"
+	"name = \"sl\\\"ow\"; plugin = \"flaky\"; path = \"$TMP/slow.json\"; down_flag = \"$TMP/nope\";
+	 reject_flag = \"$TMP/reject\"; queue = { size = 20; overflow = \"drop_newest\"; batch = 5; };"
+touch "$TMP/reject"
 mkdir "$TMP/m"
 "$AUDITSTREAM" -c "$TMP/a.conf" --replay "$TMP/fifo" 2>"$TMP/log" &
 pid=$!
@@ -69,16 +71,16 @@ want = {
     'auditstream_events_total': 500,
     'auditstream_missed_serials_total': 5,
     'auditstream_output_dropped_total{output="all",plugin="file"}': 0,
-    'auditstream_output_queue_capacity{output="sl\\"ow",plugin="slow"}': 20,
-    'auditstream_output_queue_depth{output="sl\\"ow",plugin="slow"}': 0,
+    'auditstream_output_queue_capacity{output="sl\\"ow",plugin="flaky"}': 20,
+    'auditstream_output_queue_depth{output="sl\\"ow",plugin="flaky"}': 0,
 }
 for k, v in want.items():
     if b.get(k) != v:
         err.append('%s = %r, want %r' % (k, b.get(k), v))
-# The slow output: what it wrote and dropped, as its own log line says and
+# The refusing output: what it wrote and dropped, as its own log line says and
 # as its file holds.
 m = re.search(r'output sl"ow: enqueued=(\d+) written=(\d+) dropped=(\d+)', open(log).read())
-slow = 'auditstream_output_%s_total{output="sl\\"ow",plugin="slow"}'
+slow = 'auditstream_output_%s_total{output="sl\\"ow",plugin="flaky"}'
 if not m:
     err.append('no stats line for the slow output')
 else:
@@ -100,6 +102,8 @@ for e in err:
 print('# mid-way events_total=%d, final written/dropped by the slow output %d/%d' % (a['auditstream_events_total'], b.get(slow % 'written', -1), b.get(slow % 'dropped', -1)))
 sys.exit(1 if err else 0)
 PY
+
+check_law "$TMP/log"
 
 # A bad path is a config error, not a silent no-op.
 EXTRA_CONFIG='metrics = { path = "relative.prom"; };' write_config "$TMP/b.conf" "plugin = \"file\"; path = \"$TMP/x.json\";"

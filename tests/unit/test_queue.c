@@ -190,7 +190,8 @@ START_TEST(take_unreported_resets)
 }
 END_TEST
 
-/* queue_discard drops (and counts, and releases) everything queued. */
+/* queue_discard releases everything queued and says how many; the caller
+ * counts them (a disabled output's drops are not overflow). */
 START_TEST(discard)
 {
 	struct queue q;
@@ -205,8 +206,8 @@ START_TEST(discard)
 	ck_assert_uint_eq(queue_discard(&q), 3);
 	ck_assert_uint_eq(queue_depth(&q), 0);
 	ck_assert_uint_eq(refs(e), 1);
-	ck_assert_uint_eq(queue_take_unreported(&q, &first), 3);
-	ck_assert_uint_eq(first, 1);
+	ck_assert_uint_eq(queue_take_unreported(&q, &first), 0);
+	ck_assert_uint_eq(q.dropped, 0);
 	event_unref(e);
 	queue_destroy(&q);
 }
@@ -328,6 +329,55 @@ START_TEST(close_wakes_producer)
 	ck_assert_uint_eq(first, 2);
 	pop_expect(&q, rest, 1);		/* what was queued still drains */
 	queue_destroy(&q);
+}
+END_TEST
+
+/* A file input's queue waits whatever the policy: drop_newest and
+ * drop_oldest lose nothing; closing it refuses the waiting event without
+ * counting it as an overflow drop (the output holds it as undelivered). */
+START_TEST(wait_always_never_drops)
+{
+	static const uint64_t rest[] = { 2, 3 };
+	enum overflow pol[] = { OVERFLOW_DROP_NEWEST, OVERFLOW_DROP_OLDEST };
+
+	for (int k = 0; k < 2; k++) {
+		struct queue q;
+		struct push_job j = { .rc = -1 };
+		struct event *out[1];
+		pthread_t t;
+		uint64_t first;
+
+		ck_assert_int_eq(queue_init(&q, 2, pol[k]), 0);
+		queue_set_wait_always(&q, 1);
+		ck_assert_int_eq(queue_push(&q, mk(1)), QUEUE_QUEUED);
+		ck_assert_int_eq(queue_push(&q, mk(2)), QUEUE_QUEUED);
+		j.q = &q;
+		j.e = mk(3);
+		atomic_init(&j.done, 0);
+		ck_assert_int_eq(pthread_create(&t, NULL, push_thread, &j), 0);
+		wait_until_producer_blocked(&q);
+		ck_assert_int_eq(atomic_load(&j.done), 0);
+		ck_assert_uint_eq(queue_pop(&q, out, 1), 1);
+		ck_assert_uint_eq(out[0]->pub.serial, 1);
+		event_unref(out[0]);
+		queue_done(&q);
+		ck_assert_int_eq(pthread_join(t, NULL), 0);
+		ck_assert_int_eq(j.rc, QUEUE_QUEUED);
+		ck_assert_uint_eq(q.dropped, 0);
+		/* Full again: a close refuses the waiting producer's event. */
+		j.e = mk(4);
+		j.rc = -1;
+		atomic_init(&j.done, 0);
+		ck_assert_int_eq(pthread_create(&t, NULL, push_thread, &j), 0);
+		wait_until_producer_blocked(&q);
+		queue_close(&q);
+		ck_assert_int_eq(pthread_join(t, NULL), 0);
+		ck_assert_int_eq(j.rc, QUEUE_REFUSED);
+		ck_assert_uint_eq(q.dropped, 0);
+		ck_assert_uint_eq(queue_take_unreported(&q, &first), 0);
+		pop_expect(&q, rest, 2);
+		queue_destroy(&q);
+	}
 }
 END_TEST
 
@@ -630,6 +680,7 @@ static Suite *queue_suite(void)
 	tcase_add_test(tc, hold_defers_wake);
 	tcase_add_test(tc, hold_small_queue_wakes);
 	tcase_add_test(tc, pool_recycles_across_threads);
+	tcase_add_test(tc, wait_always_never_drops);
 	suite_add_tcase(s, tc);
 	return s;
 }
