@@ -71,19 +71,19 @@ static void drop_untold(struct output *o, unsigned reason, uint64_t n)
 	account_unreportable(&o->acct, reason, n);
 }
 
+static uint64_t pending(struct output *o, unsigned r);
+static void give_up_pending(struct output *o, const char *why);
+
 static void disable(struct output *o, const char *why)
 {
-	uint64_t first, n;
+	uint64_t n;
 
 	atomic_store(&o->disabled, 1);	/* first: pushes stop queueing */
 	n = queue_discard(&o->q);
 	drop_untold(o, ACCOUNT_OUTPUT_FAILED, n);
-	/* What was still to be told in this stream cannot be any more. */
-	account_unreportable(&o->acct, ACCOUNT_QUEUE_OVERFLOW, queue_take_unreported(&o->q, &first));
-	for (unsigned r = ACCOUNT_OUTPUT_FAILED; r < atomic_load(&o->acct.nreasons); r++)
-		account_unreportable(&o->acct, r, account_pending(&o->acct, r));
 	log_err("output %s: %s: output disabled, %llu queued events dropped; other outputs go on",
 		o->cfg->name, why, (unsigned long long)n);
+	give_up_pending(o, "the output is disabled");
 }
 
 /* A status outside the enum is a plugin bug: logged as one, taken as FATAL
@@ -236,49 +236,90 @@ static void unreport(struct output *o, unsigned reason, uint64_t count, struct e
 	event_unref(e);
 }
 
+static uint64_t queue_dropped(struct output *o)
+{
+	uint64_t n;
+
+	pthread_mutex_lock(&o->q.mu);
+	n = o->q.dropped;
+	pthread_mutex_unlock(&o->q.mu);
+	return n;
+}
+
+/* Drops of this reason neither in a loss event yet nor given up.  The
+ * queue counts its own overflow drops. */
+static uint64_t pending(struct output *o, unsigned r)
+{
+	uint64_t told;
+
+	/* A failed output's drops are counted untold at once, by whichever
+	 * thread drops them (drop_untold): never pending. */
+	if (r == ACCOUNT_OUTPUT_FAILED)
+		return 0;
+	if (r != ACCOUNT_QUEUE_OVERFLOW)
+		return account_pending(&o->acct, r);
+	told = atomic_load(&o->acct.reported[r]) + atomic_load(&o->acct.unreportable[r]);
+	return queue_dropped(o) - told;
+}
+
 static int reports_pending(struct output *o)
 {
 	unsigned nr = atomic_load(&o->acct.nreasons);
 
 	if (atomic_load(&o->disabled))
 		return 0;
-	for (unsigned r = ACCOUNT_OUTPUT_FAILED; r < nr; r++)
-		if (account_pending(&o->acct, r))
+	for (unsigned r = 0; r < nr; r++)
+		if (pending(o, r))
 			return 1;
-	pthread_mutex_lock(&o->q.mu);
-	int n = o->q.dropped_unreported != 0;
-	pthread_mutex_unlock(&o->q.mu);
-	return n;
+	return 0;
+}
+
+/* Drops no stream will carry: counted as such (and logged, when why). */
+static void give_up_pending(struct output *o, const char *why)
+{
+	unsigned nr = atomic_load(&o->acct.nreasons);
+
+	for (unsigned r = 0; r < nr; r++) {
+		uint64_t p = pending(o, r);
+		if (p && why)
+			log_warn("output %s: %llu events dropped (%s) and not reported in-band: %s",
+				 o->cfg->name, (unsigned long long)p, o->acct.reason[r], why);
+		account_unreportable(&o->acct, r, p);
+	}
 }
 
 /* Makes the loss reports due, up to max, into out; returns how many, and
- * their reasons and counts (for unreport). */
+ * their reasons and counts (for unreport).  A disabled output has no
+ * stream left: what is due is given up. */
 static size_t make_reports(struct output *o, struct event **out, unsigned *reason,
 			   uint64_t *count, size_t max)
 {
-	uint64_t first, qn;
+	uint64_t first = 0;
 	size_t k = 0;
 	unsigned nr = atomic_load(&o->acct.nreasons);
 
-	if (atomic_load(&o->disabled))
+	if (atomic_load(&o->disabled)) {
+		give_up_pending(o, NULL);
 		return 0;
-	if ((qn = queue_take_unreported(&o->q, &first)) != 0) {
-		log_warn("output %s: queue full, %llu events dropped (overflow %s)", o->cfg->name,
-			 (unsigned long long)qn,
-			 o->cfg->overflow == OVERFLOW_DROP_OLDEST ? "drop_oldest" :
-			 o->cfg->overflow == OVERFLOW_BLOCK ? "block" : "drop_newest");
-		if ((out[k] = report(o, ACCOUNT_QUEUE_OVERFLOW, qn, first))) {
-			reason[k] = ACCOUNT_QUEUE_OVERFLOW;
-			count[k++] = qn;
-		} else {	/* out of memory: told in the log only */
-			account_unreportable(&o->acct, ACCOUNT_QUEUE_OVERFLOW, qn);
-		}
 	}
-	for (unsigned r = ACCOUNT_OUTPUT_FAILED; r < nr && k < max; r++) {
-		uint64_t n = account_pending(&o->acct, r);
-		if (n && (out[k] = report(o, r, n, 0))) {
+	for (unsigned r = 0; r < nr && k < max; r++) {
+		uint64_t n = pending(o, r);
+
+		if (!n)
+			continue;
+		if (r == ACCOUNT_QUEUE_OVERFLOW) {
+			if (queue_take_unreported(&o->q, &first) == 0)
+				first = 0;	/* a report put back: its first serial is gone */
+			log_warn("output %s: queue full, %llu events dropped (overflow %s)",
+				 o->cfg->name, (unsigned long long)n,
+				 o->cfg->overflow == OVERFLOW_DROP_OLDEST ? "drop_oldest" :
+				 o->cfg->overflow == OVERFLOW_BLOCK ? "block" : "drop_newest");
+		}
+		if ((out[k] = report(o, r, n, r == ACCOUNT_QUEUE_OVERFLOW ? first : 0))) {
 			reason[k] = r;
 			count[k++] = n;
+		} else {	/* out of memory: told in the log only */
+			account_unreportable(&o->acct, r, n);
 		}
 	}
 	return k;
@@ -382,7 +423,10 @@ static void to_spool(struct output *o, const struct auditstream_event *const *ev
 	spool_flush(o->spool, &failed);
 	atomic_fetch_add(&o->spooled, n - full - failed);
 	atomic_fetch_add(&o->spool_dropped, full + failed);
-	account_drop(&o->acct, ACCOUNT_SPOOL_DROPPED, full + failed);
+	if (atomic_load(&o->disabled))	/* its spool is kept, its stream is gone */
+		drop_untold(o, ACCOUNT_SPOOL_DROPPED, full + failed);
+	else
+		account_drop(&o->acct, ACCOUNT_SPOOL_DROPPED, full + failed);
 	atomic_fetch_sub(&o->in_hand, n);
 	spool_gauges(o);
 }
@@ -518,18 +562,8 @@ static void queue_step(struct output *o, struct event **b, const struct auditstr
 /* The worker is ending: drops nobody was told of yet stay untold. */
 static void give_up_reports(struct output *o)
 {
-	uint64_t first, n = queue_take_unreported(&o->q, &first);
-	unsigned nr = atomic_load(&o->acct.nreasons);
-
-	account_unreportable(&o->acct, ACCOUNT_QUEUE_OVERFLOW, n);
-	for (unsigned r = ACCOUNT_OUTPUT_FAILED; r < nr; r++) {
-		uint64_t p = account_pending(&o->acct, r);
-		if (p)
-			log_warn("output %s: %llu events dropped (%s) and not reported in-band: the "
-				 "output ended first", o->cfg->name, (unsigned long long)p,
-				 o->acct.reason[r]);
-		account_unreportable(&o->acct, r, p);
-	}
+	queue_take_unreported(&o->q, &(uint64_t){ 0 });
+	give_up_pending(o, "the output ended first");
 }
 
 static void *worker(void *arg)
@@ -708,10 +742,15 @@ void output_release(struct output *o)
 
 int output_idle(struct output *o)
 {
-	if (o->running && !atomic_load(&o->disabled) &&
-	    (atomic_load(&o->spool_bytes) || atomic_load(&o->flush_pending)))
+	if (!o->running)
+		return queue_depth(&o->q) == 0;
+	if (atomic_load(&o->in_hand))
 		return 0;
-	return !o->running || atomic_load(&o->disabled) ? queue_depth(&o->q) == 0 : queue_idle(&o->q);
+	if (atomic_load(&o->disabled))
+		return queue_depth(&o->q) == 0;
+	if (atomic_load(&o->spool_bytes) || atomic_load(&o->flush_pending) || reports_pending(o))
+		return 0;
+	return queue_idle(&o->q);
 }
 
 uint64_t output_taken(struct output *o)
@@ -725,16 +764,6 @@ uint64_t output_taken(struct output *o)
 	pthread_mutex_unlock(&o->q.mu);
 	undelivered = atomic_load(&o->undelivered);
 	return given > held + undelivered ? given - held - undelivered : 0;
-}
-
-static uint64_t queue_dropped(struct output *o)
-{
-	uint64_t n;
-
-	pthread_mutex_lock(&o->q.mu);
-	n = o->q.dropped;
-	pthread_mutex_unlock(&o->q.mu);
-	return n;
 }
 
 uint64_t output_dropped(struct output *o)

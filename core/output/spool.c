@@ -576,7 +576,9 @@ static int list_segments(struct spool *s)
 }
 
 /* Events left by a previous run, counted by their headers (for the log and
- * the metrics; damage found later is reported when it is reached). */
+ * the metrics; damage found later is reported when it is reached).  A
+ * record cut short at a segment's end (kill -9 mid-write) counts too: it
+ * was an event, and it is counted lost when the head reaches it. */
 static uint64_t count_records(struct spool *s)
 {
 	uint64_t n = 0;
@@ -594,6 +596,7 @@ static uint64_t count_records(struct spool *s)
 			off += REC_HDR + h.len;
 			n++;
 		}
+		n += off < s->segs[i].size;
 	}
 	return n;
 }

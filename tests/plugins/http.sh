@@ -302,8 +302,10 @@ assert seqs == sorted(seqs), 'order'
 assert losses and all(l['reason'] == 'http_4xx' and l['output'] == 'http' for l in losses), losses
 assert sum(l['count'] for l in losses) == len(bad), (losses, len(bad))
 log = open(sys.argv[2]).read()
-m = re.search(r'output http: enqueued=1000 written=(\d+) dropped=0 undelivered=0 retries=0 loss_events=\d+ rejected=(\d+) ', log)
-assert m and int(m.group(2)) == len(bad), (len(bad), re.findall('output http: enq.*', log))
+# Refused events are dropped (http_4xx), not written.
+m = re.search(r'output http: enqueued=1000 written=(\d+) dropped=(\d+) undelivered=0 retries=0 loss_events=\d+ rejected=(\d+) ', log)
+assert m and int(m.group(2)) == int(m.group(3)) == len(bad), (len(bad), re.findall('output http: enq.*', log))
+assert int(m.group(1)) == len(good), (len(good), m.group(0))
 assert 'HTTP 400 (dropped): test receiver refuses: status 400' in log, log
 print('# %d events rejected, %d delivered, loss events %r' % (len(bad), len(seqs), [l['count'] for l in losses]))
 PY

@@ -186,7 +186,7 @@ seqs = [e['sequence'] for e in evs if e.get('type') != 'auditstream_loss']
 want = [s for s in range(1, m + 1) if s not in (500, m)]
 assert seqs == want, 'got %d events, want %d (all but 500 and %d)' % (len(seqs), len(want), m)
 loss = [e for e in evs if e.get('type') == 'auditstream_loss']
-# One report per batch that met damage: the counts add up to the 2 stretches.
+# One report per batch that met damage: the counts add up to the 2 events lost.
 assert loss and all(l['reason'] == 'spool_corrupt' and l['output'] == 'rs' for l in loss), loss
 assert sum(l['count'] for l in loss) == 2, loss
 print('# %d events, spool_corrupt reports %r' % (len(seqs), [l['count'] for l in loss]))
