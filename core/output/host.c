@@ -7,11 +7,47 @@
 #include "output/output.h"
 #include "util/log.h"
 
+/* A plugin's misuse of the host table, logged once per output and kind:
+ * what it asked for is never dropped without a word. */
+static void plugin_bug(struct output *o, unsigned kind, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void plugin_bug(struct output *o, unsigned kind, const char *fmt, ...)
+{
+	char prefix[160];
+	va_list ap;
+
+	if (atomic_fetch_or(&o->plugin_bugs, kind) & kind)
+		return;
+	snprintf(prefix, sizeof(prefix), "output %s: plugin \"%s\" bug (reported once)", o->cfg->name,
+		 o->plugin.desc.name ? o->plugin.desc.name : "?");
+	va_start(ap, fmt);
+	log_vmsg(LOG_LVL_ERR, prefix, fmt, ap);
+	va_end(ap);
+}
+
+/* [a-z0-9_]+ shorter than len: a counter name or a drop reason. */
+static int word_valid(const char *s, size_t len)
+{
+	size_t n = 0;
+
+	if (!s)
+		return 0;
+	for (; s[n]; n++)
+		if (!((s[n] >= 'a' && s[n] <= 'z') || (s[n] >= '0' && s[n] <= '9') || s[n] == '_'))
+			return 0;
+	return n > 0 && n < len;
+}
+
 static void host_log(struct auditstream_ctx *ctx, int level, const char *fmt, ...)
 {
 	char prefix[128];
 	va_list ap;
 
+	if (level < AUDITSTREAM_LOG_ERR || level > AUDITSTREAM_LOG_DEBUG) {
+		plugin_bug(ctx->out, PLUGIN_BUG_LEVEL, "log level %d is not 3 (err) .. 7 (debug): "
+			   "its messages are logged as errors", level);
+		level = AUDITSTREAM_LOG_ERR;
+	}
 	snprintf(prefix, sizeof(prefix), "output %s", ctx->out->cfg->name);
 	va_start(ap, fmt);
 	log_vmsg(level, prefix, fmt, ap);
@@ -78,13 +114,22 @@ static void host_count(struct auditstream_ctx *ctx, const char *counter, uint64_
 	struct output *o = ctx->out;
 	unsigned n = atomic_load(&o->ncounters);
 
-	for (unsigned i = 0; i < n; i++)
+	for (unsigned i = 0; counter && i < n; i++)
 		if (strcmp(o->counter_name[i], counter) == 0) {
 			atomic_fetch_add(&o->counter_val[i], delta);
 			return;
 		}
-	if (n == OUTPUT_MAX_COUNTERS || strlen(counter) >= sizeof(o->counter_name[0]))
+	if (!word_valid(counter, sizeof(o->counter_name[0]))) {
+		plugin_bug(o, PLUGIN_BUG_COUNTER_NAME, "counter name \"%s\" is not [a-z0-9_]+ of at "
+			   "most %zu bytes: its counts are not kept", counter ? counter : "(null)",
+			   sizeof(o->counter_name[0]) - 1);
 		return;
+	}
+	if (n == OUTPUT_MAX_COUNTERS) {
+		plugin_bug(o, PLUGIN_BUG_COUNTERS_FULL, "counter \"%s\" is one more than the %d a "
+			   "plugin may use: its counts are not kept", counter, OUTPUT_MAX_COUNTERS);
+		return;
+	}
 	/* Only the output's own thread adds names; readers see n after the name. */
 	strcpy(o->counter_name[n], counter);
 	atomic_store(&o->counter_val[n], delta);

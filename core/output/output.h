@@ -18,6 +18,12 @@
 
 #define OUTPUT_MAX_COUNTERS 16
 
+/* Misuses of the host table by a plugin, each logged once per output. */
+#define PLUGIN_BUG_LEVEL 0x1u
+#define PLUGIN_BUG_COUNTER_NAME 0x2u
+#define PLUGIN_BUG_COUNTERS_FULL 0x4u
+#define PLUGIN_BUG_DROP_REASON 0x8u
+
 struct output;
 
 /* What a plugin gets as its opaque context. */
@@ -32,6 +38,7 @@ struct output {
 	struct plugin_handle plugin;
 	struct options opts;
 	unsigned opt_errors;		/* host->opt_error() calls: config errors */
+	atomic_uint plugin_bugs;	/* PLUGIN_BUG_* already logged (host.c) */
 	void *instance;
 	struct queue q;
 	pthread_t thread;

@@ -4,7 +4,10 @@
  * an option table (BAD_DUP_OPTION: with a name declared twice).  Built
  * against sdk/abi/1.0's header it is a plugin of ABI 1.0 (options of the
  * 1.0 element size); built with -fvisibility=hidden it checks that the
- * header's AUDITSTREAM_PLUGIN_EXPORT keeps the entry point visible. */
+ * header's AUDITSTREAM_PLUGIN_EXPORT keeps the entry point visible.
+ * BAD_MISUSE: a plugin that loads fine but misuses the host table in
+ * write() (a log level of 9, a counter name "Bad Name!", a 17th counter, a
+ * drop reason "Bad Reason!"), each time, for the core to report once. */
 #include <stdlib.h>
 
 #include <auditstream/plugin.h>
@@ -19,10 +22,21 @@
 #define BAD_SIZE sizeof(struct auditstream_plugin)
 #endif
 
+#ifdef BAD_MISUSE
+#include <stdio.h>
+
+static const struct auditstream_host *host;
+static struct auditstream_ctx *ctx;
+#endif
+
 static int bad_create(const struct auditstream_host *h, struct auditstream_ctx *c, void **i)
 {
 	(void)h;
 	(void)c;
+#ifdef BAD_MISUSE
+	host = h;
+	ctx = c;
+#endif
 	*i = NULL;
 	return 0;
 }
@@ -31,6 +45,17 @@ static int bad_write(void *i, const struct auditstream_event *const *e, size_t n
 {
 	(void)i;
 	(void)e;
+#ifdef BAD_MISUSE
+	host->log(ctx, 9, "a message at level 9");
+	host->count(ctx, "Bad Name!", 1);
+	for (int k = 0; k < 17; k++) {
+		char name[16];
+		snprintf(name, sizeof(name), "c%d", k);
+		host->count(ctx, name, 1);
+	}
+	if (e[0]->serial == 2)
+		host->drop(ctx, 1, "Bad Reason!");
+#endif
 	*done = n;
 	return AUDITSTREAM_OK;
 }
