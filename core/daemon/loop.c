@@ -58,7 +58,10 @@ static int read_input(struct loop *l)
 		if (fds[0].revents && act(l))
 			return 0;
 		if (fds[1].revents || rc == INPUT_MORE || fd < 0) {
-			if ((rc = in->ops->read(in)) < 0 || rc == INPUT_END)
+			pipeline_hold(l->p, 1);
+			rc = in->ops->read(in);
+			pipeline_hold(l->p, 0);
+			if (rc < 0 || rc == INPUT_END)
 				return rc;
 		}
 		if ((now = now_monotonic_ms()) >= l->next_tick) {

@@ -114,13 +114,6 @@ static void split_lines(struct replay *r)
 	}
 }
 
-/* One block's events reach the workers as batches (see queue_hold). */
-static void hold_outputs(struct pipeline *p, int hold)
-{
-	for (unsigned i = 0; i < p->nouts; i++)
-		(hold ? queue_hold : queue_release)(&p->outs[i].q);
-}
-
 static int replay_read(struct input *in)
 {
 	struct replay *r = in->priv;
@@ -141,9 +134,7 @@ static int replay_read(struct input *in)
 	r->len += (size_t)got;
 	r->last_data_ms = now_monotonic_ms();
 	r->flushed = 0;
-	hold_outputs(r->p, 1);
 	split_lines(r);
-	hold_outputs(r->p, 0);
 	/* A regular file is always readable: read on without waiting. */
 	return r->may_stall ? 0 : INPUT_MORE;
 }

@@ -226,6 +226,12 @@ void pipeline_free(struct pipeline *p)
 	p->uidmap = NULL;
 }
 
+void pipeline_hold(struct pipeline *p, int hold)
+{
+	for (unsigned i = 0; i < p->nouts; i++)
+		(hold ? queue_hold : queue_release)(&p->outs[i].q);
+}
+
 void pipeline_record(struct pipeline *p, const struct record *r, uint64_t now_ms)
 {
 	atomic_fetch_add_explicit(&p->stats.records, 1, memory_order_relaxed);

@@ -49,6 +49,9 @@ void pipeline_tick(struct pipeline *p, uint64_t now_ms);
 void pipeline_end(struct pipeline *p);
 /* Logs a loss and sends its event to every output. */
 void pipeline_loss(struct pipeline *p, const struct loss *l);
+/* hold 1: the events of one read reach the workers as batches, one wake-up
+ * per batch instead of one per event (queue_hold); hold 0: wake them now. */
+void pipeline_hold(struct pipeline *p, int hold);
 /* Tells every output of the drops of the others since the last call. */
 void pipeline_report_overflows(struct pipeline *p);
 

@@ -85,13 +85,6 @@ static void report_enobufs(struct reader *r)
 	r->enobufs_unreported = 0;
 }
 
-/* One wake-up's events reach the workers as batches (see queue_hold). */
-static void hold_outputs(struct pipeline *p, int hold)
-{
-	for (unsigned i = 0; i < p->nouts; i++)
-		(hold ? queue_hold : queue_release)(&p->outs[i].q);
-}
-
 static int drain(struct reader *r, int limit);
 
 /* Reads what the socket holds, up to a burst. */
@@ -99,9 +92,9 @@ static int drain_socket(struct reader *r, int limit)
 {
 	int rc;
 
-	hold_outputs(r->p, 1);
+	pipeline_hold(r->p, 1);
 	rc = drain(r, limit);
-	hold_outputs(r->p, 0);
+	pipeline_hold(r->p, 0);
 	return rc;
 }
 
@@ -211,7 +204,7 @@ static int nl_fd(const struct input *in)
 
 static int nl_read(struct input *in)
 {
-	return drain_socket(in->priv, RECV_BURST);
+	return drain(in->priv, RECV_BURST);	/* the loop holds the queues */
 }
 
 static void nl_destroy(struct input *in)
