@@ -10,12 +10,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "output/abi_check.h"
 #include "output/options.h"
 #include "output/trust.h"
 #include "util/log.h"
 
-/* The smallest descriptor of ABI 1.0: up to and including destroy. */
-#define MIN_DESC_SIZE (offsetof(struct auditstream_plugin, destroy) + sizeof(void (*)(void *)))
 /* The option table's element size in ABI 1.0: up to and including help. */
 #define OPTION_SIZE_1_0 (offsetof(struct auditstream_option, help) + sizeof(const char *))
 /* The descriptor's end as far as it holds option_size (ABI 1.1). */
@@ -30,32 +29,6 @@ int plugin_name_valid(const char *name)
 		      (*p >= '0' && *p <= '9') || *p == '_' || *p == '-'))
 			return 0;
 	return 1;
-}
-
-static int check_abi(const struct plugin_handle *h, const struct auditstream_plugin *p)
-{
-	if (p->abi_major != AUDITSTREAM_ABI_MAJOR) {
-		log_err("%s: %s: plugin ABI %u.%u, this auditstream has ABI %u.%u: "
-			"rebuild the plugin against this version's SDK", h->path,
-			AUDITSTREAM_PLUGIN_ENTRY, p->abi_major, p->abi_minor,
-			AUDITSTREAM_ABI_MAJOR, AUDITSTREAM_ABI_MINOR);
-		return -EPROTO;
-	}
-	if (p->abi_minor > AUDITSTREAM_ABI_MINOR) {
-		log_err("%s: %s: plugin ABI %u.%u is newer than this auditstream's ABI %u.%u: "
-			"upgrade auditstream or rebuild the plugin", h->path,
-			AUDITSTREAM_PLUGIN_ENTRY, p->abi_major, p->abi_minor,
-			AUDITSTREAM_ABI_MAJOR, AUDITSTREAM_ABI_MINOR);
-		return -EPROTO;
-	}
-	if (p->struct_size < MIN_DESC_SIZE) {
-		log_err("%s: %s: descriptor of %u bytes is too short for ABI %u.%u "
-			"(at least %zu; this auditstream has ABI %u.%u)", h->path,
-			AUDITSTREAM_PLUGIN_ENTRY, p->struct_size, p->abi_major, p->abi_minor,
-			MIN_DESC_SIZE, AUDITSTREAM_ABI_MAJOR, AUDITSTREAM_ABI_MINOR);
-		return -EPROTO;
-	}
-	return 0;
 }
 
 static int check_desc(const struct plugin_handle *h, const char *name)
@@ -145,7 +118,7 @@ static int open_checked(struct plugin_handle *h, const char *name)
 		log_err("%s: %s returned NULL", h->path, AUDITSTREAM_PLUGIN_ENTRY);
 		return -EINVAL;
 	}
-	if ((rc = check_abi(h, p)) < 0)
+	if ((rc = plugin_abi_check(h->path, p)) < 0)
 		return rc;
 	/* Read only what the plugin has: an older, shorter struct still loads. */
 	n = p->struct_size < sizeof(h->desc) ? p->struct_size : sizeof(h->desc);

@@ -81,4 +81,21 @@ write_config "$TMP/a.conf" "plugin = \"null\"; report_every = 10;"
 grep -q "output null: enqueued=30 written=30 .* discarded=30" "$TMP/log" || fail "$(grep null "$TMP/log")"
 grep -q "plugin null 1.0 loaded from .*(plugin ABI 1.0, this auditstream has ABI 1.1)" "$TMP/log" ||
 	fail "the load line: $(grep 'plugin null' "$TMP/log")"
+
+# A 1.1 plugin on a 1.0 core: the core's ABI check (core/output/abi_check.c)
+# built against the 1.0 header, as the 1.0 core was, refuses the 1.1 SDK
+# example naming both versions, and accepts the 1.0 plugin.
+cc -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -I "$top_srcdir/sdk/abi/1.0" -I "$top_srcdir/core" \
+	-o "$TMP/core10" "$top_srcdir/tests/sdk/core10.c" "$top_srcdir/core/output/abi_check.c" \
+	"$top_srcdir/core/util/log.c" -ldl 2>"$TMP/cc.log" || { cat "$TMP/cc.log"; fail "building the 1.0 core's check"; }
+cc -std=gnu11 -Wall -Wextra -Werror -shared -fPIC -I "$top_srcdir/sdk/include" \
+	-o "$TMP/null11.so" "$top_srcdir/sdk/examples/null/null.c" 2>"$TMP/cc.log" ||
+	{ cat "$TMP/cc.log"; fail "the 1.1 example does not build"; }
+"$TMP/core10" "$PLUGDIR/null.so" 2>"$TMP/c10.log" || { cat "$TMP/c10.log"; fail "the 1.0 core refused a 1.0 plugin"; }
+"$TMP/core10" "$TMP/null11.so" 2>"$TMP/c10.log"
+rc=$?
+[ $rc = 1 ] || { cat "$TMP/c10.log"; fail "the 1.0 core's check answered $rc for a 1.1 plugin, want 1 (refused)"; }
+grep -q "$TMP/null11.so: auditstream_plugin_entry: plugin ABI 1.1 is newer than this auditstream's ABI 1.0" "$TMP/c10.log" ||
+	fail "refusal: $(cat "$TMP/c10.log")"
+[ "$(wc -l < "$TMP/c10.log")" = 1 ] || fail "not one line: $(cat "$TMP/c10.log")"
 exit 0
