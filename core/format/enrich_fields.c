@@ -1,6 +1,8 @@
 /* core/format/enrich_fields.c -- name=value fields of audit records. */
 #include "format/enrich_fields.h"
 
+#include "format/enrich_interp.h"
+
 #include <pthread.h>
 #include <stdatomic.h>
 #include <string.h>
@@ -251,7 +253,10 @@ int64_t field_int(const char *s, size_t n, int base)
 	return neg ? -(int64_t)v : (int64_t)v;
 }
 
-/* The names each kind applies to (auditd's and ausearch's lists). */
+/* The names each kind applies to (auditd's and ausearch's lists; the
+ * interpretations from libauparse's typetab.h). */
+#define IK(k) ((unsigned)(k) << FK_IK_SHIFT)
+#define CAPS (FK_STRING | IK(IK_CAP_BITMAP))
 static const struct {
 	const char *name;
 	unsigned kind;
@@ -259,27 +264,51 @@ static const struct {
 	{ "name", FK_ENCODED }, { "comm", FK_ENCODED }, { "exe", FK_ENCODED },
 	{ "cwd", FK_ENCODED }, { "path", FK_ENCODED }, { "proctitle", FK_ENCODED | FK_PROCTITLE },
 	{ "data", FK_ENCODED }, { "acct", FK_ENCODED }, { "cmd", FK_ENCODED },
-	{ "key", FK_ENCODED }, { "file", FK_ENCODED }, { "dir", FK_ENCODED },
+	{ "key", FK_ENCODED | IK(IK_KEY) }, { "file", FK_ENCODED }, { "dir", FK_ENCODED },
 	{ "root_dir", FK_ENCODED }, { "sw", FK_ENCODED }, { "vm", FK_ENCODED },
 	{ "ocomm", FK_ENCODED }, { "watch", FK_ENCODED }, { "new_name", FK_ENCODED },
-	{ "old_name", FK_ENCODED }, { "grp", FK_ENCODED },
+	{ "old_name", FK_ENCODED }, { "grp", FK_ENCODED }, { "new_group", FK_ENCODED },
+	{ "old-chardev", FK_ENCODED }, { "new-chardev", FK_ENCODED }, { "old-disk", FK_ENCODED },
+	{ "new-disk", FK_ENCODED }, { "old-fs", FK_ENCODED }, { "new-fs", FK_ENCODED },
+	{ "old-net", FK_ENCODED }, { "new-net", FK_ENCODED }, { "device", FK_ENCODED },
+	{ "cgroup", FK_ENCODED }, { "old-rng", FK_ENCODED }, { "new-rng", FK_ENCODED },
+	{ "invalid_context", FK_ENCODED },
 	{ "uid", FK_UID }, { "auid", FK_UID }, { "euid", FK_UID }, { "suid", FK_UID },
 	{ "fsuid", FK_UID }, { "ouid", FK_UID }, { "oauid", FK_UID }, { "old-auid", FK_UID },
 	{ "sauid", FK_UID }, { "iuid", FK_UID }, { "inode_uid", FK_UID }, { "obj_uid", FK_UID },
-	{ "new-auid", FK_UID },
+	{ "new-auid", FK_UID }, { "id", FK_UID },
 	{ "gid", FK_GID }, { "egid", FK_GID }, { "sgid", FK_GID }, { "fsgid", FK_GID },
 	{ "ogid", FK_GID }, { "igid", FK_GID }, { "inode_gid", FK_GID }, { "obj_gid", FK_GID },
 	{ "new_gid", FK_GID }, { "new-gid", FK_GID },
 	{ "ses", FK_SES }, { "old-ses", FK_SES }, { "new-ses", FK_SES },
-	{ "a0", FK_STRING }, { "a1", FK_STRING }, { "a2", FK_STRING }, { "a3", FK_STRING },
-	{ "arch", FK_STRING | FK_ARCH }, { "pp", FK_STRING }, { "pi", FK_STRING },
-	{ "pe", FK_STRING }, { "pa", FK_STRING }, { "fp", FK_STRING }, { "fi", FK_STRING },
-	{ "fe", FK_STRING }, { "fver", FK_STRING }, { "flags", FK_STRING }, { "prot", FK_STRING },
-	{ "mode", FK_STRING }, { "perm_mask", FK_STRING }, { "saddr", FK_STRING | FK_SADDR },
+	{ "a0", FK_STRING | IK(IK_ARG) }, { "a1", FK_STRING | IK(IK_ARG) },
+	{ "a2", FK_STRING | IK(IK_ARG) }, { "a3", FK_STRING | IK(IK_ARG) },
+	{ "arch", FK_STRING | FK_ARCH },
+	{ "pp", CAPS }, { "pi", CAPS }, { "pe", CAPS }, { "pa", CAPS }, { "fp", CAPS },
+	{ "fi", CAPS }, { "cap_pi", CAPS }, { "cap_pe", CAPS }, { "cap_pp", CAPS },
+	{ "cap_pa", CAPS }, { "cap_fi", CAPS }, { "cap_fp", CAPS }, { "old_pp", CAPS },
+	{ "old_pi", CAPS }, { "old_pe", CAPS }, { "old_pa", CAPS }, { "new_pp", CAPS },
+	{ "new_pi", CAPS }, { "new_pe", CAPS },
+	{ "fe", FK_STRING }, { "fver", FK_STRING }, { "prot", FK_STRING },
+	{ "flags", FK_STRING | IK(IK_FLAGS) }, { "mode", FK_STRING | IK(IK_MODE) },
+	{ "perm", IK(IK_PERM) }, { "perm_mask", FK_STRING | IK(IK_PERM) },
+	{ "saddr", FK_STRING | FK_SADDR },
 	{ "syscall", FK_SYSCALL }, { "exit", FK_EXIT }, { "msg", FK_MSG },
+	{ "prom", IK(IK_PROMISC) }, { "old_prom", IK(IK_PROMISC) },
+	{ "capability", IK(IK_CAPABILITY) }, { "res", IK(IK_SUCCESS) },
+	{ "result", IK(IK_SUCCESS) }, { "sig", IK(IK_SIGNAL) }, { "sigev_signo", IK(IK_SIGNAL) },
+	{ "list", IK(IK_LIST) }, { "family", IK(IK_NFPROTO) }, { "icmptype", IK(IK_ICMPTYPE) },
+	{ "proto", IK(IK_PROTOCOL) }, { "per", FK_STRING | IK(IK_PERSONALITY) },
+	{ "code", FK_STRING | IK(IK_SECCOMP) }, { "oflag", FK_STRING | IK(IK_OFLAG) },
+	{ "hook", FK_STRING | IK(IK_HOOK) }, { "action", FK_STRING | IK(IK_NETACTION) },
+	{ "macproto", FK_STRING | IK(IK_MACPROTO) }, { "ioctlcmd", FK_STRING | IK(IK_IOCTL) },
+	{ "resp", IK(IK_FANOTIFY) }, { "nl-mcgrp", FK_STRING | IK(IK_NLMCGRP) },
+	{ "resolve", FK_STRING | IK(IK_RESOLVE) },
 };
+#undef CAPS
+#undef IK
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
-#define KIND_SLOTS 256	/* power of two, > 3x NKINDS: about one probe */
+#define KIND_SLOTS 512	/* power of two, > 3x NKINDS: about one probe */
 
 static uint8_t kind_slot[KIND_SLOTS];	/* index + 1 into kinds[]; 0: empty */
 static uint8_t kind_len[NKINDS];

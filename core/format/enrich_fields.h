@@ -80,6 +80,8 @@ enum {
 	FK_SADDR = 1 << 9,
 	FK_PROCTITLE = 1 << 10,
 };
+/* Bits FK_IK_SHIFT and up: the field's enum interp_kind (enrich_interp.h). */
+#define FK_IK_SHIFT 16
 unsigned field_kind(const char *name, size_t len);
 
 #endif

@@ -1,18 +1,23 @@
-/* core/format/enriched.c -- the enriched format (see format_enriched.h).
+/* core/format/enriched.c -- the enriched format (see enriched.h).
  *
  * Rules, in the order they apply to a field name=value:
- *   - SOCKADDR saddr: kept as hex, decoded beside it as "SADDR":{...}.
+ *   - saddr (not in AVC or NETFILTER_PKT): kept as hex, decoded beside it
+ *     as "SADDR":{...}.
  *   - msg='...' (USER_* records): kept as a string, its inner fields parsed
  *     beside it as "MSG":{...} (bare words join the value before them).
- *   - a0..a3, arch, capability masks, mode: always strings.
+ *   - a0..a3, arch, capability masks, mode, hex fields: always strings.
  *   - quoted: the string; unquoted hex in a field auditd encodes: decoded.
  *   - decimal integers: JSON numbers; anything else: the string.
- * Interpretations: ARCH, SYSCALL, EXIT (errno name), ids (UID, AUID, GID,
- * OUID, ... with names from a cached lookup; "unset" for -1), SES.
- * EXECVE records (also when split over several) become {"argc":N,"ARGV":[]}
- * with split arguments (aN_len, aN[0], aN[1], ...) joined; PROCTITLE
- * becomes {"ARGV":[...]} split on NUL.  Bare words (AVC's "avc: denied {
- * read } for") are kept: the record then also carries "raw", its text. */
+ * Interpretations, under the upper-case name, with libauparse's meanings:
+ * ARCH, SYSCALL, EXIT (errno name and text), ids (UID, AUID, GID, OUID,
+ * ID, ... names from a cached lookup; "unset" for -1), SES, KEY (the rule
+ * keys, an array), and every other kind libauparse interprets
+ * (enrich_interp.c: syscall arguments, modes, capability sets, signals,
+ * ...).  EXECVE records (also when split over several) become
+ * {"argc":N,"ARGV":[]} with split arguments (aN_len, aN[0], aN[1], ...)
+ * joined; PROCTITLE becomes {"ARGV":[...]} split on NUL.  Bare words
+ * (AVC's "avc: denied { read } for") are kept: the record then also
+ * carries "raw", its text. */
 #include "format/enriched.h"
 
 #include <errno.h>
@@ -23,19 +28,32 @@
 #include <time.h>
 
 #include "format/enrich_fields.h"
+#include "format/enrich_interp.h"
 #include "format/enrich_names.h"
 #include "format/enrich_sockaddr.h"
+#include "format/enrich_tables.h"
 #include "format/json.h"
 
 /* One record object being written. */
 struct obj {
 	struct buf *b;
-	int type;
-	int machine;		/* from arch=, -1 until seen */
+	struct rec_ctx c;	/* type, arch, syscall, a0, a1 so far */
 	int first;
 	int bare;		/* saw words that are not name=value */
 	int inner;		/* inside MSG: no further nesting */
 };
+
+static void obj_init(struct obj *o, struct enrich *x, struct buf *b, int type, int inner)
+{
+	memset(o, 0, sizeof(*o));
+	o->b = b;
+	o->c.type = type;
+	o->c.machine = -1;
+	o->c.um = x->um;
+	o->c.now_sec = x->now_sec;
+	o->first = 1;
+	o->inner = inner;
+}
 
 void enrich_init(struct enrich *x, struct uidmap *um, const char *node)
 {
@@ -84,34 +102,117 @@ static void add_interp_str(struct obj *o, const struct field *f, const char *s)
 	json_add_string(o->b, s, strlen(s));
 }
 
-static enum id_kind id_kind_of(unsigned k)
+static enum id_kind id_kind_of(const struct obj *o, const struct field *f, unsigned k)
 {
+	if ((k & FK_UID) && (o->c.type == AUDIT_ADD_GROUP || o->c.type == AUDIT_GRP_MGMT ||
+			     o->c.type == AUDIT_DEL_GROUP) && FIELD_IS(f, "id"))
+		return ID_GROUP;	/* a group's id (libauparse's adjust_type) */
 	return k & FK_UID ? ID_USER : k & FK_GID ? ID_GROUP : k & FK_SES ? ID_SESSION : ID_NONE;
 }
 
-/* k: the field's field_kind(). */
-static void interpret(struct enrich *x, struct obj *o, const struct field *f, unsigned k,
-		      int decimal)
+/* "socketcall(connect)": the call that a0 names, further on in the record. */
+static void add_syscall_name(struct obj *o, const struct field *f, const char *name,
+			     const char *rest, size_t restlen)
 {
+	struct field a0;
+	const char *call = NULL;
+	char t[64];
+
+	if (name && (name[0] == 's' || name[0] == 'i') &&
+	    (strcmp(name, "socketcall") == 0 || strcmp(name, "ipc") == 0) &&
+	    field_find(rest, restlen, "a0", &a0)) {
+		uint64_t v = field_num(&a0, 16);
+		call = name[0] == 's' ? itab_name(&tab_socketcall, v) : itab_name(&tab_ipccall, v);
+	}
+	if (call) {
+		snprintf(t, sizeof(t), "%s(%s)", name, call);
+		name = t;
+	}
+	add_interp_str(o, f, name);
+}
+
+/* The syscall's name and argument meanings; the last one is kept (events
+ * come in runs of one syscall, and the lookups showed in the profile). */
+static void syscall_of(struct obj *o, int nr)
+{
+	static _Thread_local struct {
+		int machine, nr;
+		const char *name;
+		const struct sys_args *args;
+	} last = { -1, -1, NULL, NULL };
+
+	if (last.machine != o->c.machine || last.nr != nr) {
+		last.machine = o->c.machine;
+		last.nr = nr;
+		last.name = audit_syscall_to_name(nr, o->c.machine);
+		last.args = sys_args_find(last.name);
+	}
+	o->c.sysname = last.name;
+	o->c.args = last.args;
+}
+
+/* With an interp kind, what libauparse prints; "KEY" is the caller's. */
+static void interpret_kind(struct obj *o, const struct field *f, unsigned ik)
+{
+	size_t mark = o->b->len;
+
+	if (ik == IK_KEY || (ik == IK_CAP_BITMAP && o->c.type == AUDIT_CRYPTO_KEY_USER))
+		return;
+	add_upper_key(o, f->name, f->nlen);
+	if (interp_value(o->b, &o->c, f, ik) <= 0)
+		o->b->len = mark;
+}
+
+/* k: the field's field_kind(); rest: the record after f (look-ahead). */
+static void interpret(struct enrich *x, struct obj *o, const struct field *f, unsigned k,
+		      int decimal, const char *rest, size_t restlen)
+{
+	if (o->c.type == AUDIT_TRUSTED_APP)
+		return;		/* libauparse decodes its fields, names none */
 	if ((k & FK_ARCH) && !f->quote && f->vlen <= 8 && is_hex(f->val, f->vlen)) {
-		o->machine = audit_elf_to_machine((unsigned)field_int(f->val, f->vlen, 16));
-		add_interp_str(o, f, o->machine >= 0 ? audit_machine_to_name(o->machine) : NULL);
+		o->c.machine = audit_elf_to_machine((unsigned)field_int(f->val, f->vlen, 16));
+		add_interp_str(o, f, o->c.machine >= 0 ? audit_machine_to_name(o->c.machine) : NULL);
+		return;
+	}
+	if (k >> FK_IK_SHIFT) {
+		interpret_kind(o, f, k >> FK_IK_SHIFT);
 		return;
 	}
 	if (!decimal)
 		return;
-	if ((k & FK_SYSCALL) && o->machine >= 0) {
-		add_interp_str(o, f, audit_syscall_to_name((int)field_int(f->val, f->vlen, 10), o->machine));
-	} else if ((k & FK_EXIT) && f->val[0] == '-') {
-		int64_t e = field_int(f->val, f->vlen, 10);
-		if (e > -4096)
-			add_interp_str(o, f, audit_errno_to_name((int)-e));
+	if ((k & FK_SYSCALL) && o->c.machine >= 0) {
+		syscall_of(o, (int)field_int(f->val, f->vlen, 10));
+		add_syscall_name(o, f, o->c.sysname, rest, restlen);
+	} else if (k & FK_EXIT) {
+		size_t mark = o->b->len;
+		add_upper_key(o, f->name, f->nlen);
+		if (interp_exit(o->b, f) <= 0)
+			o->b->len = mark;
 	} else if (k & (FK_UID | FK_GID | FK_SES)) {
 		size_t mark = o->b->len;
 		add_upper_key(o, f->name, f->nlen);
-		if (id_name_json(o->b, x->um, id_kind_of(k), field_int(f->val, f->vlen, 10), x->now_sec) < 0)
+		if (id_name_json(o->b, x->um, id_kind_of(o, f, k), field_int(f->val, f->vlen, 10), x->now_sec) < 0)
 			o->b->len = mark;
 	}
+}
+
+/* "KEY":["k1","k2"]: the rule keys, split on libaudit's separator (\001). */
+static void add_keys(struct obj *o, const char *s, size_t n)
+{
+	size_t start = 0;
+
+	if (n == 6 && memcmp(s, "(null)", 6) == 0)
+		return;
+	buf_adds(o->b, ",\"KEY\":[");
+	for (size_t i = 0; i <= n; i++) {
+		if (i < n && s[i] != AUDIT_KEY_SEPARATOR)
+			continue;
+		if (start)
+			buf_addc(o->b, ',');
+		json_add_string(o->b, s + start, i - start);
+		start = i + 1;
+	}
+	buf_addc(o->b, ']');
 }
 
 static void emit_fields(struct enrich *x, struct obj *o, const char *s, size_t n);
@@ -121,28 +222,40 @@ static void emit_fields(struct enrich *x, struct obj *o, const char *s, size_t n
  * straight from the record (no copy through x->tmp). */
 static void emit_string(struct enrich *x, struct obj *o, const struct field *f, unsigned k)
 {
+	const char *s = f->val;
+	size_t n = f->vlen;
+
 	x->tmp.len = 0;
-	if (!f->quote && (k & FK_ENCODED) && hex_decode_if(&x->tmp, f->val, f->vlen) > 0)
-		json_add_string(o->b, x->tmp.p, x->tmp.len);
-	else
-		json_add_string(o->b, f->val, f->vlen);
+	if (!f->quote && (k & FK_ENCODED || o->c.type == AUDIT_TRUSTED_APP) &&
+	    hex_decode_if(&x->tmp, f->val, f->vlen) > 0) {
+		s = x->tmp.p;
+		n = x->tmp.len;
+	}
+	json_add_string(o->b, s, n);
+	if (k >> FK_IK_SHIFT == IK_KEY && buf_room(o->b, n * 6 + 16) == 0)
+		add_keys(o, s, n);
 }
 
-/* The value of one field (k: its field_kind()), and what stands beside it. */
-static void emit_value(struct enrich *x, struct obj *o, const struct field *f, unsigned k)
+/* The value of one field (k: its field_kind()), and what stands beside it;
+ * rest: the record after the field. */
+static void emit_value(struct enrich *x, struct obj *o, const struct field *f, unsigned k,
+		       const char *rest, size_t restlen)
 {
 	int decimal = 0;
 
 	x->tmp.len = 0;
-	if (o->type == AUDIT_SOCKADDR && (k & FK_SADDR) && !f->quote &&
-	    hex_decode_if(&x->tmp, f->val, f->vlen) > 0) {
+	if ((k & FK_SADDR) && o->c.type != AUDIT_AVC && o->c.type != AUDIT_NETFILTER_PKT &&
+	    !f->quote && hex_decode_if(&x->tmp, f->val, f->vlen) > 0) {
 		json_add_string(o->b, f->val, f->vlen);
 		buf_adds(o->b, ",\"SADDR\":");
 		sockaddr_json(o->b, (const unsigned char *)x->tmp.p, x->tmp.len);
 		return;
 	}
+	if ((k & FK_MSG) && o->c.type == AUDIT_USER_TTY)
+		k |= FK_ENCODED;	/* USER_TTY's msg is hex (libauparse) */
 	if ((k & FK_MSG) && f->quote == '\'' && !o->inner) {
-		struct obj in = { o->b, o->type, -1, 1, 0, 1 };
+		struct obj in;
+		obj_init(&in, x, o->b, o->c.type, 1);
 		json_add_string(o->b, f->val, f->vlen);
 		buf_adds(o->b, ",\"MSG\":{");
 		emit_fields(x, &in, f->val, f->vlen);
@@ -155,7 +268,7 @@ static void emit_value(struct enrich *x, struct obj *o, const struct field *f, u
 	} else {
 		emit_string(x, o, f, k);
 	}
-	interpret(x, o, f, k, decimal);
+	interpret(x, o, f, k, decimal, rest, restlen);
 }
 
 /* PROCTITLE's proctitle: the argv array, split on NUL. */
@@ -215,21 +328,22 @@ static void emit_fields(struct enrich *x, struct obj *o, const char *s, size_t n
 		if (reserve_field(o->b, &f) < 0)
 			return;
 		k = field_kind(f.name, f.nlen);
-		if (o->type == AUDIT_PROCTITLE && (k & FK_PROCTITLE) && !o->inner) {
+		if (o->c.type == AUDIT_PROCTITLE && (k & FK_PROCTITLE) && !o->inner) {
 			emit_proctitle(x, o, &f);
 			continue;
 		}
 		sep(o);
 		add_key(o->b, &f);
-		emit_value(x, o, &f, k);
+		emit_value(x, o, &f, k, s + pos, n - pos);
 	}
 }
 
 static void emit_record(struct enrich *x, struct buf *b, const struct asm_event *ev, unsigned i)
 {
 	const struct asm_record *r = &ev->recs[i];
-	struct obj o = { b, r->type, -1, 1, 0, 0 };
+	struct obj o;
 
+	obj_init(&o, x, b, r->type, 0);
 	buf_addc(b, '{');
 	emit_fields(x, &o, ev->text + r->off, r->len);
 	if (o.bare && buf_reserve(b, r->len * 6 + 16) == 0) {
@@ -327,10 +441,11 @@ static int execve_field(struct enrich *x, struct argv_state *a, const struct fie
 
 static void emit_execve(struct enrich *x, struct buf *b, const struct asm_event *ev, unsigned first)
 {
-	struct obj o = { b, AUDIT_EXECVE, -1, 1, 0, 0 };
 	struct argv_state a = { 0, 0, 0 };
 	struct field f;
+	struct obj o;
 
+	obj_init(&o, x, b, AUDIT_EXECVE, 0);
 	x->argv.len = 0;
 	buf_addc(b, '{');
 	for (unsigned i = first; i < ev->nrec; i++) {
@@ -348,7 +463,7 @@ static void emit_execve(struct enrich *x, struct buf *b, const struct asm_event 
 				continue;
 			sep(&o);
 			add_key(b, &f);
-			emit_value(x, &o, &f, field_kind(f.name, f.nlen));
+			emit_value(x, &o, &f, field_kind(f.name, f.nlen), s + pos, n - pos);
 		}
 	}
 	argv_flush_split(x, &a);

@@ -11,6 +11,7 @@
 #include "pipeline/assemble.h"
 #include "util/buf.h"
 #include "format/enrich_fields.h"
+#include "format/enrich_interp.h"
 #include "format/enrich_names.h"
 #include "format/enrich_sockaddr.h"
 #include "format/enriched.h"
@@ -121,7 +122,7 @@ static double num(cJSON *o, const char *path1, const char *path2)
 START_TEST(test_header_and_types)
 {
 	struct fake f;
-	cJSON *j, *s;
+	cJSON *j, *s, *a;
 
 	fake_init(&f, 42);
 	ADD(&f, AUDIT_SYSCALL, "arch=c000003e syscall=2 success=no exit=-2 a0=7ffd a1=241 a2=1b6 a3=0 "
@@ -137,8 +138,18 @@ START_TEST(test_header_and_types)
 	ck_assert_int_eq((int)num(s, "syscall", NULL), 2);
 	ck_assert_str_eq(str(s, "SYSCALL", NULL), "open");
 	ck_assert_int_eq((int)num(s, "exit", NULL), -2);
-	ck_assert_str_eq(str(s, "EXIT", NULL), "ENOENT");
+	ck_assert_str_eq(str(s, "EXIT", NULL), "ENOENT(No such file or directory)");
 	ck_assert_str_eq(str(s, "a1", NULL), "241");	/* hex, though it looks decimal */
+	/* open's a1 is its flags, a2 (with O_CREAT) the mode: ausearch's
+	 * O_WRONLY|O_CREAT|O_TRUNC and 0666, the set as an array */
+	a = cJSON_GetObjectItemCaseSensitive(s, "A1");
+	ck_assert_int_eq(cJSON_GetArraySize(a), 3);
+	ck_assert_str_eq(cJSON_GetArrayItem(a, 0)->valuestring, "O_WRONLY");
+	ck_assert_str_eq(cJSON_GetArrayItem(a, 1)->valuestring, "O_CREAT");
+	ck_assert_str_eq(cJSON_GetArrayItem(a, 2)->valuestring, "O_TRUNC");
+	ck_assert_str_eq(str(s, "A2", NULL), "0666");
+	ck_assert_ptr_null(cJSON_GetObjectItemCaseSensitive(s, "A0"));	/* a pointer */
+	ck_assert_str_eq(str(s, "MODE", NULL), "file,644");
 	ck_assert_str_eq(str(s, "mode", NULL), "0100644");
 	ck_assert_str_eq(str(s, "AUID", NULL), "unset");
 	ck_assert_str_eq(str(s, "UID", NULL), "root");
@@ -394,9 +405,9 @@ START_TEST(test_field_kind)
 	ck_assert_uint_eq(field_kind("proctitle", 9), FK_ENCODED | FK_PROCTITLE);
 	ck_assert_uint_eq(field_kind("arch", 4), FK_STRING | FK_ARCH);
 	ck_assert_uint_eq(field_kind("saddr", 5), FK_STRING | FK_SADDR);
-	ck_assert_uint_eq(field_kind("cap_fp", 6), FK_STRING);
+	ck_assert_uint_eq(field_kind("cap_fp", 6), FK_STRING | IK_CAP_BITMAP << FK_IK_SHIFT);
 	ck_assert_uint_eq(field_kind("cap_frootid", 11), 0);
-	ck_assert_uint_eq(field_kind("old_pe", 6), FK_STRING);
+	ck_assert_uint_eq(field_kind("old_pe", 6), FK_STRING | IK_CAP_BITMAP << FK_IK_SHIFT);
 	ck_assert_uint_eq(field_kind("new_gid", 7), FK_GID);
 	ck_assert_uint_eq(field_kind("uidx", 4), 0);
 	ck_assert_uint_eq(field_kind("ui", 2), 0);

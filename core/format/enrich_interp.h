@@ -1,0 +1,47 @@
+/* core/format/enrich_interp.h -- the interpretation that stands beside a field
+ * in the enriched format, with the meaning libauparse (ausearch -i) gives
+ * it: signals, capabilities, file modes, flag sets, syscall arguments, ...
+ * Names come from enrich_tables.c; sets are JSON arrays ("A1":["O_WRONLY",
+ * "O_CREAT"]), single names strings. */
+#ifndef AS_ENRICH_INTERP_H
+#define AS_ENRICH_INTERP_H
+
+#include <stdint.h>
+
+#include "format/enrich_args.h"
+#include "format/enrich_fields.h"
+#include "format/uidmap.h"
+#include "util/buf.h"
+
+/* How a field is interpreted, by name (libauparse's typetab.h); kept in
+ * field_kind()'s bits FK_IK_SHIFT and up. */
+enum interp_kind {
+	IK_NONE, IK_PERM, IK_MODE, IK_FLAGS, IK_PROMISC, IK_CAPABILITY, IK_SUCCESS, IK_ARG,
+	IK_SIGNAL, IK_LIST, IK_CAP_BITMAP, IK_NFPROTO, IK_ICMPTYPE, IK_PROTOCOL,
+	IK_PERSONALITY, IK_SECCOMP, IK_OFLAG, IK_HOOK, IK_NETACTION, IK_MACPROTO, IK_IOCTL,
+	IK_FANOTIFY, IK_NLMCGRP, IK_RESOLVE, IK_KEY,
+};
+
+/* What a record has shown so far that later fields' meaning depends on. */
+struct rec_ctx {
+	int type;			/* record type */
+	int machine;			/* from arch=, -1 until seen */
+	const char *sysname;		/* libaudit's name of syscall=, or NULL */
+	const struct sys_args *args;	/* its a0..a3 meanings, or NULL */
+	uint64_t a0, a1;
+	struct uidmap *um;
+	uint64_t now_sec;
+};
+
+/* Appends the JSON value interpreting f (ik: its interp_kind); returns 1,
+ * or 0 when libauparse would show nothing more than the value itself (b
+ * is then unchanged). */
+int interp_value(struct buf *b, struct rec_ctx *c, const struct field *f, unsigned ik);
+
+/* exit=-2: "ENOENT(No such file or directory)" as ausearch; 0 if none. */
+int interp_exit(struct buf *b, const struct field *f);
+
+/* Value of a number as strtoull(s, NULL, base) reads it (leading digits). */
+uint64_t field_num(const struct field *f, int base);
+
+#endif
