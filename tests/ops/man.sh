@@ -8,8 +8,8 @@ command -v man >/dev/null || skip "man missing (package man-db)"
 command -v lexgrog >/dev/null || skip "lexgrog missing (package man-db)"
 
 for page in auditstream.8 auditstream.conf.5 auditstream-plugin.3; do
-	f=$top_srcdir/doc/$page
-	[ "$page" = auditstream-plugin.3 ] && f=$top_builddir/doc/$page	# made from .in
+	f=$top_builddir/doc/$page	# made from .in with configure's paths
+	grep -q '@[a-zA-Z_]*@' "$f" && fail "$page: a placeholder left: $(grep -o '@[a-zA-Z_]*@' "$f" | head -1)"
 	[ -f "$f" ] || fail "$page missing"
 	MANWIDTH=80 man --warnings=all -l "$f" >"$TMP/out" 2>"$TMP/err" || fail "$page: man failed: $(cat "$TMP/err")"
 	[ -s "$TMP/err" ] && fail "$page: warnings: $(cat "$TMP/err")"
@@ -17,10 +17,10 @@ for page in auditstream.8 auditstream.conf.5 auditstream-plugin.3; do
 	lexgrog "$f" >/dev/null || fail "$page: lexgrog finds no NAME section"
 done
 
-py "$top_srcdir" <<'PY' || exit 1
+py "$top_srcdir" "$top_builddir" <<'PY' || exit 1
 import glob, os, re, sys
 top = sys.argv[1]
-man = open(os.path.join(top, 'doc/auditstream.conf.5')).read()
+man = open(os.path.join(sys.argv[2], 'doc/auditstream.conf.5')).read()
 src = open(os.path.join(top, 'core/config/config.c')).read()
 tables = {}
 for name, body in re.findall(r'static const struct key (\w+)\[\] = \{(.*?)\n\};', src, re.S):

@@ -13,8 +13,8 @@ unit=$top_builddir/etc/auditstream.service
 sed "s|^ExecStart=[^ ]*|ExecStart=$AUDITSTREAM|" "$unit" > "$TMP/auditstream.service"
 grep -q "^ExecStart=$AUDITSTREAM -c /" "$TMP/auditstream.service" || fail "ExecStart: $(grep ExecStart "$unit")"
 mkdir -p "$TMP/man/man8" "$TMP/man/man5"
-cp "$top_srcdir/doc/auditstream.8" "$TMP/man/man8/"
-cp "$top_srcdir/doc/auditstream.conf.5" "$TMP/man/man5/"
+cp "$top_builddir/doc/auditstream.8" "$TMP/man/man8/"
+cp "$top_builddir/doc/auditstream.conf.5" "$TMP/man/man5/"
 (cd "$TMP" && MANPATH=$TMP/man systemd-analyze verify "$TMP/auditstream.service") >"$TMP/out" 2>"$TMP/err" ||
 	fail "verify failed: $(cat "$TMP/err")"
 [ -s "$TMP/err" ] && fail "systemd-analyze verify: $(cat "$TMP/err")"
