@@ -1,5 +1,6 @@
 /* core/format/enrich_fields.c -- name=value fields of audit records. */
 #include "format/enrich_fields.h"
+#include "util/bytes.h"
 
 #include "format/enrich_interp.h"
 
@@ -24,15 +25,8 @@ static int is_space(char c)
 	return cls[(unsigned char)c] == C_SPACE;
 }
 
-#define ONES 0x0101010101010101ull
-#define HIGHS 0x8080808080808080ull
-
-/* Bytes of v that are zero, flagged by their high bit.  Bytes above the
- * first zero may be flagged wrongly; the lowest flag is always right. */
-static inline uint64_t zero_bytes(uint64_t v)
-{
-	return (v - ONES) & ~v & HIGHS;
-}
+#define ONES BYTES_ONES
+#define HIGHS BYTES_HIGHS
 
 /* The first space, tab or newline in s[i..n), or n.  Eight bytes at a
  * time: unquoted values include EXECVE's hex arguments, up to ~7 KB each
@@ -41,8 +35,7 @@ static size_t space_from(const char *s, size_t n, size_t i)
 {
 	for (uint64_t w, m; i + 8 <= n; i += 8) {
 		memcpy(&w, s + i, 8);
-		m = zero_bytes(w ^ (' ' * ONES)) | zero_bytes(w ^ ('\t' * ONES)) |
-		    zero_bytes(w ^ ('\n' * ONES));
+		m = bytes_eq(w, ' ') | bytes_eq(w, '\t') | bytes_eq(w, '\n');
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 		if (m)	/* the lowest flag is exact, and the first in memory */
 			return i + (size_t)__builtin_ctzll(m) / 8;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "format/json.h"
+#include "util/bytes.h"
 
 #define MAX_UIDS 16
 
@@ -45,9 +46,6 @@ static void check_uid(struct uids *u, const char *s, size_t n, size_t eq)
 		add_uid(u, (uint32_t)v);
 }
 
-#define ONES 0x0101010101010101ull
-#define HIGHS 0x8080808080808080ull
-
 /* Every "uid=": the '=' of each field found 8 bytes at a time (memmem was
  * 10% of the replay profile, then a memchr call per field ~5%).  Flags
  * above a true '=' may be wrong; check_uid looks at the byte itself. */
@@ -56,10 +54,8 @@ static void scan_uids(struct uids *u, const char *s, size_t n)
 	size_t i = 0;
 
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	for (uint64_t w, m; i + 8 <= n; i += 8) {
-		memcpy(&w, s + i, 8);
-		w ^= '=' * ONES;
-		for (m = (w - ONES) & ~w & HIGHS; m; m &= m - 1)
+	for (uint64_t m; i + 8 <= n; i += 8) {
+		for (m = bytes_eq(bytes_load(s + i), '='); m; m &= m - 1)
 			check_uid(u, s, n, i + (size_t)__builtin_ctzll(m) / 8);
 	}
 #endif

@@ -3,6 +3,7 @@
  * Written by hand rather than with cJSON because it runs once per record on
  * the reader thread and must never allocate; cJSON checks it in tests. */
 #include "format/json.h"
+#include "util/bytes.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -100,17 +101,10 @@ static char *put_special(char *d, const unsigned char *s, size_t n, size_t *i)
 /* Word-at-a-time check (the replay profile had 19% in this function, most
  * of it the byte loop over plain ASCII): non-zero when any of the 8 bytes
  * is a control byte, '"', '\\', DEL or non-ASCII.  Exact as a yes/no. */
-#define ONES 0x0101010101010101ull
-#define HIGHS 0x8080808080808080ull
-static inline uint64_t has_zero(uint64_t v)
-{
-	return (v - ONES) & ~v & HIGHS;
-}
-
 static inline uint64_t needs_care(uint64_t v)
 {
-	return (v & HIGHS) | ((v - 0x20 * ONES) & ~v & HIGHS) | has_zero(v ^ (0x22 * ONES)) |
-	       has_zero(v ^ (0x5c * ONES)) | has_zero(v ^ (0x7f * ONES));
+	return (v & BYTES_HIGHS) | ((v - 0x20 * BYTES_ONES) & ~v & BYTES_HIGHS) |
+	       bytes_eq(v, 0x22) | bytes_eq(v, 0x5c) | bytes_eq(v, 0x7f);
 }
 
 int json_add_string(struct buf *b, const char *str, size_t n)
