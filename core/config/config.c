@@ -113,6 +113,7 @@ static const struct key top_keys[] = {
 
 static const struct key queue_keys[] = {
 	{ "size", CONFIG_TYPE_INT, NULL },
+	{ "max_bytes", CONFIG_TYPE_INT, NULL },
 	{ "overflow", CONFIG_TYPE_STRING, NULL },
 	{ "batch", CONFIG_TYPE_INT, NULL },
 	{ NULL, 0, NULL }
@@ -316,16 +317,20 @@ static int load_output(struct output_config *o, config_setting_t *g)
 	if (load_spool(&o->spool, g) < 0)
 		rc = -EINVAL;
 	o->queue_size = 65536;
+	o->queue_max_bytes = QUEUE_MAX_BYTES_DEFAULT;
 	o->overflow = OVERFLOW_DROP_NEWEST;
 	o->batch_max = 256;
 	o->retry_base_ms = 100;
 	o->retry_max_ms = 30000;
 	U(g, "queue.size", 1u << 24, o->queue_size);
+	U(g, "queue.max_bytes", 1ull << 40, o->queue_max_bytes);
 	U(g, "queue.batch", 65536, o->batch_max);
 	U(g, "retry.initial_ms", 3600000, o->retry_base_ms);
 	U(g, "retry.max_ms", 3600000, o->retry_max_ms);
 	if (o->queue_size == 0)
 		rc = bad(config_setting_lookup(g, "queue.size"), "must be at least 1%s", "");
+	if (o->queue_max_bytes < QUEUE_MAX_BYTES_MIN)
+		rc = bad(config_setting_lookup(g, "queue.max_bytes"), "must be at least 65536 (64 KiB)%s", "");
 	if (o->batch_max == 0)
 		rc = bad(config_setting_lookup(g, "queue.batch"), "must be at least 1%s", "");
 	s = get_str(g, "queue.overflow", "drop_newest");

@@ -31,6 +31,7 @@ struct output_config {
 	const char *plugin;
 	unsigned format;		/* index in formats[] (core/format/format.h) */
 	size_t queue_size;
+	size_t queue_max_bytes;		/* queue.max_bytes: the output's memory bound */
 	enum overflow overflow;
 	unsigned batch_max;
 	unsigned retry_base_ms, retry_max_ms;

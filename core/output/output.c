@@ -39,6 +39,7 @@ int output_prepare(struct output *o, const struct output_config *cfg, const char
 	}
 	if ((rc = queue_init(&o->q, cfg->queue_size, cfg->overflow)) < 0)
 		return rc;
+	queue_set_max_bytes(&o->q, cfg->queue_max_bytes);
 	return 0;
 }
 
@@ -546,7 +547,7 @@ static void queue_step(struct output *o, struct event **b, const struct auditstr
 		pub[i] = &b[i]->pub;
 	if (atomic_load(&o->disabled)) {
 		left = n;
-	} else if (o->spool && (past_deadline(o) || queue_depth(&o->q) > o->q.cap / 2)) {
+	} else if (o->spool && (past_deadline(o) || queue_half_full(&o->q))) {
 		to_spool(o, pub, n);	/* behind: keep them on disk */
 	} else {
 		left = past_deadline(o) ? n : deliver(o, pub, n);

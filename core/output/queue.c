@@ -20,12 +20,20 @@ int queue_init(struct queue *q, size_t cap, enum overflow overflow)
 	q->closed = q->kicked = q->consumer_waiting = q->producer_waiting = q->held = 0;
 	q->wait_always = 0;
 	q->in_flight = 0;
+	q->max_bytes = q->bytes = q->in_flight_bytes = 0;
 	q->give_up = NULL;
 	q->dropped = q->dropped_unreported = q->first_dropped_serial = 0;
 	pthread_mutex_init(&q->mu, NULL);
 	pthread_cond_init(&q->not_empty, NULL);
 	pthread_cond_init(&q->not_full, NULL);
 	return 0;
+}
+
+void queue_set_max_bytes(struct queue *q, size_t max_bytes)
+{
+	pthread_mutex_lock(&q->mu);
+	q->max_bytes = max_bytes;
+	pthread_mutex_unlock(&q->mu);
 }
 
 void queue_destroy(struct queue *q)
@@ -49,6 +57,25 @@ static void wake_consumer(struct queue *q)
 	pthread_cond_signal(&q->not_empty);
 }
 
+/* Under q->mu: no room for e, by count or by bytes. */
+static int full(const struct queue *q, const struct event *e)
+{
+	if (q->count == q->cap)
+		return 1;
+	return q->max_bytes && (q->count || q->in_flight) && q->bytes + event_bytes(e) > q->max_bytes;
+}
+
+/* Under q->mu: the oldest queued event leaves the ring. */
+static struct event *shift(struct queue *q)
+{
+	struct event *e = q->ring[q->head];
+
+	q->head = (q->head + 1) % q->cap;
+	q->count--;
+	q->bytes -= event_bytes(e);
+	return e;
+}
+
 static void count_drop(struct queue *q, const struct event *e)
 {
 	if (q->dropped_unreported++ == 0)
@@ -59,11 +86,11 @@ static void count_drop(struct queue *q, const struct event *e)
 /* Under q->mu: waits for room while the policy (or a file input) says to
  * wait.  Returns 0 when there is room or the policy drops, -1 when the
  * producer gave up or the queue closed while it waited. */
-static int wait_room(struct queue *q)
+static int wait_room(struct queue *q, const struct event *e)
 {
 	int waits = q->overflow == OVERFLOW_BLOCK || q->wait_always;
 
-	while (q->count == q->cap && waits && !q->closed) {
+	while (full(q, e) && waits && !q->closed) {
 		/* Wake up now and then: a stop request must not wait for a dead peer. */
 		struct timespec until;
 
@@ -81,7 +108,7 @@ static int wait_room(struct queue *q)
 		pthread_cond_timedwait(&q->not_full, &q->mu, &until);
 		q->producer_waiting--;
 	}
-	return q->closed || (q->count == q->cap && waits) ? -1 : 0;
+	return q->closed || (full(q, e) && waits) ? -1 : 0;
 }
 
 int queue_push(struct queue *q, struct event *e)
@@ -90,30 +117,36 @@ int queue_push(struct queue *q, struct event *e)
 	struct event *old = NULL;
 
 	pthread_mutex_lock(&q->mu);
-	if (wait_room(q) < 0) {
+	if (wait_room(q, e) < 0) {
 		old = e;
 		rc = q->wait_always ? QUEUE_REFUSED : QUEUE_DROPPED;
 		if (rc == QUEUE_DROPPED)
 			count_drop(q, e);
-	} else if (q->count == q->cap) {
+	} else if (full(q, e)) {
 		rc = QUEUE_DROPPED;
-		if (q->overflow == OVERFLOW_DROP_NEWEST) {
+		/* drop_oldest makes room by bytes too, which may take several;
+		 * what the consumer holds cannot go, and then e does. */
+		while (q->overflow == OVERFLOW_DROP_OLDEST && q->count && full(q, e)) {
+			struct event *x = shift(q);
+
+			count_drop(q, x);
+			event_unref(x);
+		}
+		if (full(q, e)) {
 			count_drop(q, e);
 			old = e;
-		} else {
-			old = q->ring[q->head];
-			count_drop(q, old);
-			q->head = (q->head + 1) % q->cap;
-			q->count--;
 		}
 	}
 	if (old != e) {
 		q->ring[(q->head + q->count) % q->cap] = e;
 		q->count++;
+		q->bytes += event_bytes(e);
 		/* A small queue could fill (and drop, or block) before a
-		 * deferred wake-up: it wakes per event as before. */
+		 * deferred wake-up: it wakes per event as before, and so does
+		 * one past half its byte bound. */
 		if (q->consumer_waiting &&
-		    (!q->held || q->count >= QUEUE_WAKE_BATCH || q->cap < 4 * QUEUE_WAKE_BATCH))
+		    (!q->held || q->count >= QUEUE_WAKE_BATCH || q->cap < 4 * QUEUE_WAKE_BATCH ||
+		     (q->max_bytes && q->bytes > q->max_bytes / 2)))
 			wake_consumer(q);
 	}
 	pthread_mutex_unlock(&q->mu);
@@ -148,14 +181,16 @@ void queue_release(struct queue *q)
 /* Under the lock: moves up to max events to out, for the consumer. */
 static size_t take(struct queue *q, struct event **out, size_t max)
 {
-	size_t n = 0;
+	size_t n = 0, bytes = 0;
 
 	q->kicked = 0;
+	q->bytes -= q->in_flight_bytes;	/* a new pop: the last batch is done */
 	while (n < max && q->count) {
-		out[n++] = q->ring[q->head];
-		q->head = (q->head + 1) % q->cap;
-		q->count--;
+		out[n] = shift(q);
+		bytes += event_bytes(out[n++]);
 	}
+	q->bytes += bytes;		/* still in the consumer's hands */
+	q->in_flight_bytes = bytes;
 	q->in_flight = n;
 	if (n && q->producer_waiting)
 		pthread_cond_broadcast(&q->not_full);
@@ -183,9 +218,7 @@ size_t queue_discard(struct queue *q)
 
 	pthread_mutex_lock(&q->mu);
 	while (q->count) {
-		event_unref(q->ring[q->head]);
-		q->head = (q->head + 1) % q->cap;
-		q->count--;
+		event_unref(shift(q));
 		n++;
 	}
 	pthread_cond_broadcast(&q->not_full);
@@ -197,6 +230,10 @@ void queue_done(struct queue *q)
 {
 	pthread_mutex_lock(&q->mu);
 	q->in_flight = 0;
+	q->bytes -= q->in_flight_bytes;
+	q->in_flight_bytes = 0;
+	if (q->producer_waiting && q->max_bytes)	/* room by bytes */
+		pthread_cond_broadcast(&q->not_full);
 	pthread_mutex_unlock(&q->mu);
 }
 
@@ -235,6 +272,26 @@ size_t queue_depth(struct queue *q)
 	n = q->count;
 	pthread_mutex_unlock(&q->mu);
 	return n;
+}
+
+size_t queue_bytes(struct queue *q)
+{
+	size_t n;
+
+	pthread_mutex_lock(&q->mu);
+	n = q->bytes;
+	pthread_mutex_unlock(&q->mu);
+	return n;
+}
+
+int queue_half_full(struct queue *q)
+{
+	int half;
+
+	pthread_mutex_lock(&q->mu);
+	half = q->count > q->cap / 2 || (q->max_bytes && q->bytes > q->max_bytes / 2);
+	pthread_mutex_unlock(&q->mu);
+	return half;
 }
 
 uint64_t queue_take_unreported(struct queue *q, uint64_t *first_serial)

@@ -3,7 +3,13 @@
  * The reader pushes, the output's worker pops in batches.  When the queue is
  * full the output's overflow policy decides: drop the new event, drop the
  * oldest, or make the reader wait (block).  Drops are counted; the count not
- * yet reported in-band is kept for the worker to turn into a loss event. */
+ * yet reported in-band is kept for the worker to turn into a loss event.
+ *
+ * The queue is full at `cap` events or, with a byte bound, when the next
+ * event would take the bytes in this output's hands (queued and popped but
+ * not yet done) past max_bytes: each event counts its block (header and
+ * JSON, event_bytes()).  An event is always taken when the output holds
+ * nothing, so one larger than the bound still passes. */
 #ifndef AS_QUEUE_H
 #define AS_QUEUE_H
 
@@ -18,6 +24,9 @@ enum overflow { OVERFLOW_DROP_NEWEST, OVERFLOW_DROP_OLDEST, OVERFLOW_BLOCK };
 struct queue {
 	struct event **ring;
 	size_t cap, head, count;
+	size_t max_bytes;	/* 0: no byte bound */
+	size_t bytes;		/* queued + in flight */
+	size_t in_flight_bytes;
 	enum overflow overflow;
 	pthread_mutex_t mu;
 	pthread_cond_t not_empty, not_full;
@@ -36,7 +45,14 @@ struct queue {
 	int (*give_up)(void);
 };
 
+/* queue.max_bytes: 32 MiB holds the default 65536 events of a small
+ * (getppid-sized) kind, and ~20000 execve events, per output. */
+#define QUEUE_MAX_BYTES_DEFAULT (32u << 20)
+#define QUEUE_MAX_BYTES_MIN (64u << 10)
+
 int queue_init(struct queue *q, size_t cap, enum overflow overflow);
+/* Bounds the bytes in the output's hands (0: only cap bounds it). */
+void queue_set_max_bytes(struct queue *q, size_t max_bytes);
 void queue_destroy(struct queue *q);	/* releases what is still queued */
 
 /* Takes the caller's reference to e.  Returns QUEUE_QUEUED, QUEUE_DROPPED
@@ -77,6 +93,10 @@ int queue_idle(struct queue *q);
 void queue_close(struct queue *q);
 void queue_kick(struct queue *q);
 size_t queue_depth(struct queue *q);
+/* Bytes queued and in the consumer's hands. */
+size_t queue_bytes(struct queue *q);
+/* 1 past half of either bound: time to spool rather than queue on. */
+int queue_half_full(struct queue *q);
 
 /* Returns and resets the unreported drop count (and the first such serial). */
 uint64_t queue_take_unreported(struct queue *q, uint64_t *first_serial);

@@ -124,6 +124,12 @@ void event_unref(struct event *e)
 		pool_put(e);
 }
 
+size_t event_bytes(const struct event *e)
+{
+	return e->size_class == EVENT_CLASS_MALLOC ? offsetof(struct event, json) + e->pub.json_len + 1
+						   : class_size[e->size_class];
+}
+
 size_t event_pool_free_bytes(void)
 {
 	return atomic_load(&pool.free_bytes);

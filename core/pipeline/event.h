@@ -31,6 +31,10 @@ static inline void event_ref(struct event *e)
 /* The last unref may come from any thread. */
 void event_unref(struct event *e);
 
+/* The memory e takes: its block (header and JSON, rounded up to the pool's
+ * size class).  For byte bounds on queues. */
+size_t event_bytes(const struct event *e);
+
 /* Free blocks the pool holds now, in bytes (for tests and stats). */
 size_t event_pool_free_bytes(void);
 

@@ -188,7 +188,7 @@ START_TEST(all_values)
 		"stats = { interval_s = 60; };\n"
 		"outputs = (\n"
 		"  { plugin = \"file\"; name = \"a\"; path = \"/tmp/a\";\n"
-		"    queue = { size = 10; overflow = \"block\"; batch = 5; };\n"
+		"    queue = { size = 10; max_bytes = 1048576; overflow = \"block\"; batch = 5; };\n"
 		"    retry = { initial_ms = 50; max_ms = 5000; }; },\n"
 		"  { plugin = \"file\"; name = \"b\"; format = \"goaudit\"; path = \"/tmp/b\";\n"
 		"    queue = { overflow = \"drop_oldest\"; }; }\n"
@@ -211,12 +211,14 @@ START_TEST(all_values)
 	ck_assert_uint_eq(c.noutputs, 2);
 	ck_assert_str_eq(c.outputs[0].name, "a");
 	ck_assert_uint_eq(c.outputs[0].queue_size, 10);
+	ck_assert_uint_eq(c.outputs[0].queue_max_bytes, 1048576);
 	ck_assert_int_eq(c.outputs[0].overflow, OVERFLOW_BLOCK);
 	ck_assert_uint_eq(c.outputs[0].batch_max, 5);
 	ck_assert_uint_eq(c.outputs[0].retry_base_ms, 50);
 	ck_assert_uint_eq(c.outputs[0].retry_max_ms, 5000);
 	ck_assert_str_eq(c.outputs[1].name, "b");
 	ck_assert_uint_eq(c.outputs[1].queue_size, 65536);
+	ck_assert_uint_eq(c.outputs[1].queue_max_bytes, 32u << 20);
 	ck_assert_int_eq(c.outputs[1].overflow, OVERFLOW_DROP_OLDEST);
 	config_free(&c);
 	free(log);
@@ -482,6 +484,15 @@ START_TEST(output_core_key_errors)
 		"    queue = { size = 0; }; }\n"
 		");\n", &log), -EINVAL);
 	assert_logged(log, 3, "output \"file\": queue.size: must be at least 1");
+	config_free(&c);
+	free(log);
+
+	ck_assert_int_eq(load_text(&c,
+		"outputs = (\n"
+		"  { plugin = \"file\"; path = \"/a\";\n"
+		"    queue = { max_bytes = 1000; }; }\n"
+		");\n", &log), -EINVAL);
+	assert_logged(log, 3, "output \"file\": queue.max_bytes: must be at least 65536 (64 KiB)");
 	config_free(&c);
 	free(log);
 

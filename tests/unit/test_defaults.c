@@ -56,7 +56,7 @@ START_TEST(shipped_values_are_the_defaults)
 	SAME_INT(events_min); SAME_INT(events_max); SAME_INT(filters.n);
 	SAME_INT(noutputs);
 	SAME_STR(outputs[0].name); SAME_STR(outputs[0].plugin); SAME_INT(outputs[0].format);
-	SAME_INT(outputs[0].queue_size); SAME_INT(outputs[0].overflow); SAME_INT(outputs[0].batch_max);
+	SAME_INT(outputs[0].queue_size); SAME_INT(outputs[0].queue_max_bytes); SAME_INT(outputs[0].overflow); SAME_INT(outputs[0].batch_max);
 	SAME_INT(outputs[0].retry_base_ms); SAME_INT(outputs[0].retry_max_ms);
 	SAME_INT(outputs[0].filters.n); SAME_STR(outputs[0].spool.dir);
 

@@ -653,6 +653,203 @@ START_TEST(pool_recycles_across_threads)
 }
 END_TEST
 
+/* ----------------------------------------------------------- byte bound */
+
+#define BYTES_MAX (64u << 10)
+#define NBYTES_EVENTS 300
+
+/* An event whose JSON is len bytes. */
+static struct event *mk_len(uint64_t serial, size_t len)
+{
+	static char json[24000];
+	struct event *e;
+
+	memset(json, 'x', len);
+	e = event_new(json, len, serial, 0, 0, "node");
+	ck_assert_ptr_nonnull(e);
+	return e;
+}
+
+/* Sizes from a few bytes to past the pool's largest class (malloc'd). */
+static size_t len_of(uint64_t serial)
+{
+	static const size_t lens[] = { 100, 700, 3000, 9000, 200, 20000, 1500 };
+	return lens[(serial * 7 + serial / 3) % (sizeof(lens) / sizeof(lens[0]))];
+}
+
+/* Pushes NBYTES_EVENTS events of mixed sizes into a queue bounded at
+ * BYTES_MAX bytes (and 1000 events, which never bind), checking the bound
+ * after every push; rc[i] is push i's result. */
+static void push_mixed(struct queue *q, int *rc)
+{
+	for (uint64_t i = 0; i < NBYTES_EVENTS; i++) {
+		rc[i] = queue_push(q, mk_len(i, len_of(i)));
+		ck_assert_uint_le(queue_bytes(q), BYTES_MAX);
+	}
+}
+
+/* Pops everything; returns how many, their serials in out_serials, and
+ * checks that the bytes counted were theirs. */
+static size_t pop_all(struct queue *q, uint64_t *serials)
+{
+	struct event *out[64];
+	size_t n = 0, got, bytes = queue_bytes(q), sum = 0;
+
+	while (queue_depth(q) && (got = queue_pop(q, out, 64)) > 0) {
+		for (size_t i = 0; i < got; i++) {
+			serials[n++] = out[i]->pub.serial;
+			sum += event_bytes(out[i]);
+			event_unref(out[i]);
+		}
+		queue_done(q);
+	}
+	ck_assert_uint_eq(sum, bytes);
+	ck_assert_uint_eq(queue_bytes(q), 0);
+	return n;
+}
+
+/* drop_newest: what does not fit by bytes is dropped (counted); what was
+ * queued comes out in order. */
+START_TEST(bytes_drop_newest)
+{
+	struct queue q;
+	int rc[NBYTES_EVENTS];
+	uint64_t got[NBYTES_EVENTS];
+	size_t n, k = 0, dropped = 0;
+
+	ck_assert_int_eq(queue_init(&q, 1000, OVERFLOW_DROP_NEWEST), 0);
+	queue_set_max_bytes(&q, BYTES_MAX);
+	push_mixed(&q, rc);
+	n = pop_all(&q, got);
+	for (uint64_t i = 0; i < NBYTES_EVENTS; i++) {
+		if (rc[i] == QUEUE_DROPPED) {
+			dropped++;
+			continue;
+		}
+		ck_assert_int_eq(rc[i], QUEUE_QUEUED);
+		ck_assert_uint_lt(k, n);
+		ck_assert_uint_eq(got[k++], i);
+	}
+	ck_assert_uint_eq(k, n);
+	ck_assert_uint_gt(dropped, 0);
+	ck_assert_uint_eq(q.dropped, dropped);
+	queue_destroy(&q);
+}
+END_TEST
+
+/* drop_oldest: the newest events stay, as many as fit; the one before
+ * them would not have. */
+START_TEST(bytes_drop_oldest)
+{
+	struct queue q;
+	int rc[NBYTES_EVENTS];
+	uint64_t got[NBYTES_EVENTS];
+	size_t n, bytes = 0;
+	struct event *before;
+
+	ck_assert_int_eq(queue_init(&q, 1000, OVERFLOW_DROP_OLDEST), 0);
+	queue_set_max_bytes(&q, BYTES_MAX);
+	push_mixed(&q, rc);
+	n = pop_all(&q, got);
+	ck_assert_uint_gt(n, 0);
+	for (size_t i = 0; i < n; i++) {
+		ck_assert_uint_eq(got[i], NBYTES_EVENTS - n + i);
+		bytes += event_bytes(before = mk_len(got[i], len_of(got[i])));
+		event_unref(before);
+	}
+	before = mk_len(0, len_of(NBYTES_EVENTS - n - 1));
+	ck_assert_uint_gt(bytes + event_bytes(before), BYTES_MAX);
+	event_unref(before);
+	ck_assert_uint_eq(q.dropped, NBYTES_EVENTS - n);
+	queue_destroy(&q);
+}
+END_TEST
+
+struct stream_job {
+	struct queue *q;
+	int rc[NBYTES_EVENTS];
+};
+
+static void *push_mixed_thread(void *arg)
+{
+	struct stream_job *j = arg;
+
+	for (uint64_t i = 0; i < NBYTES_EVENTS; i++)
+		j->rc[i] = queue_push(j->q, mk_len(i, len_of(i)));
+	return NULL;
+}
+
+/* block: the producer waits for room by bytes; the bytes in the output's
+ * hands (queued and the batch popped but not done) never pass the bound,
+ * and every event arrives, in order. */
+START_TEST(bytes_block)
+{
+	struct queue q;
+	struct stream_job j = { .q = &q };
+	struct event *out[16];
+	uint64_t next = 0;
+	pthread_t t;
+
+	ck_assert_int_eq(queue_init(&q, 1000, OVERFLOW_BLOCK), 0);
+	queue_set_max_bytes(&q, BYTES_MAX);
+	ck_assert_int_eq(pthread_create(&t, NULL, push_mixed_thread, &j), 0);
+	while (next < NBYTES_EVENTS) {
+		size_t got = queue_pop(&q, out, 1 + next % 16);
+
+		ck_assert_uint_le(queue_bytes(&q), BYTES_MAX);
+		if (next % 5 == 0)
+			short_sleep();	/* the producer catches up and waits */
+		ck_assert_uint_le(queue_bytes(&q), BYTES_MAX);
+		for (size_t i = 0; i < got; i++) {
+			ck_assert_uint_eq(out[i]->pub.serial, next++);
+			event_unref(out[i]);
+		}
+		queue_done(&q);
+	}
+	ck_assert_int_eq(pthread_join(t, NULL), 0);
+	for (size_t i = 0; i < NBYTES_EVENTS; i++)
+		ck_assert_int_eq(j.rc[i], QUEUE_QUEUED);
+	ck_assert_uint_eq(q.dropped, 0);
+	ck_assert_uint_eq(queue_bytes(&q), 0);
+	queue_destroy(&q);
+}
+END_TEST
+
+/* A popped batch counts until queue_done(); an event larger than the bound
+ * passes when the output holds nothing. */
+START_TEST(bytes_in_flight_and_oversize)
+{
+	struct queue q;
+	struct event *out[4], *big = mk_len(1, 20000);
+	size_t b = event_bytes(big);
+
+	ck_assert_int_eq(queue_init(&q, 100, OVERFLOW_DROP_NEWEST), 0);
+	queue_set_max_bytes(&q, 65536);
+	ck_assert_uint_gt(4 * b, 65536);
+	ck_assert_int_eq(queue_push(&q, big), QUEUE_QUEUED);
+	ck_assert_int_eq(queue_push(&q, mk_len(2, 20000)), QUEUE_QUEUED);
+	ck_assert_int_eq(queue_push(&q, mk_len(3, 20000)), QUEUE_QUEUED);
+	ck_assert_uint_eq(queue_pop(&q, out, 4), 3);
+	ck_assert_uint_eq(queue_bytes(&q), 3 * b);
+	ck_assert_int_eq(queue_push(&q, mk_len(4, 20000)), QUEUE_DROPPED);
+	for (int i = 0; i < 3; i++)
+		event_unref(out[i]);
+	queue_done(&q);
+	ck_assert_uint_eq(queue_bytes(&q), 0);
+	ck_assert_int_eq(queue_push(&q, mk_len(5, 20000)), QUEUE_QUEUED);
+	ck_assert_uint_eq(queue_pop(&q, out, 4), 1);
+	ck_assert_uint_eq(out[0]->pub.serial, 5);
+	event_unref(out[0]);
+	queue_done(&q);
+
+	queue_set_max_bytes(&q, 1000);	/* below one event: still taken alone */
+	ck_assert_int_eq(queue_push(&q, mk_len(6, 20000)), QUEUE_QUEUED);
+	ck_assert_int_eq(queue_push(&q, mk_len(7, 10)), QUEUE_DROPPED);
+	ck_assert_uint_eq(q.dropped, 2);
+	queue_destroy(&q);
+}
+END_TEST
+
 static Suite *queue_suite(void)
 {
 	Suite *s = suite_create("queue");
@@ -666,6 +863,9 @@ static Suite *queue_suite(void)
 	tcase_add_test(tc, discard);
 	tcase_add_test(tc, destroy_releases);
 	tcase_add_test(tc, shared_between_queues);
+	tcase_add_test(tc, bytes_drop_newest);
+	tcase_add_test(tc, bytes_drop_oldest);
+	tcase_add_test(tc, bytes_in_flight_and_oversize);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("threads");
@@ -681,6 +881,7 @@ static Suite *queue_suite(void)
 	tcase_add_test(tc, hold_small_queue_wakes);
 	tcase_add_test(tc, pool_recycles_across_threads);
 	tcase_add_test(tc, wait_always_never_drops);
+	tcase_add_test(tc, bytes_block);
 	suite_add_tcase(s, tc);
 	return s;
 }
