@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -148,33 +149,58 @@ int metrics_render(FILE *f, const struct metrics_view *v)
 	return ferror(f) ? -EIO : 0;
 }
 
+/* A textfile-collector directory is often writable by another user, who
+ * could plant a symlink at a fixed temporary name: the file is made with a
+ * fresh name, O_EXCL|O_NOFOLLOW, in the directory opened once, and renamed
+ * within that same directory.  Returns the descriptor, its name in *tmp. */
+static int open_tmp(int dirfd, const char *base, char *tmp, size_t len)
+{
+	for (int tries = 0; tries < 8; tries++) {
+		unsigned r;
+		int fd;
+
+		if (getrandom(&r, sizeof(r), 0) != (ssize_t)sizeof(r))
+			return -errno;
+		/* 0644: counters are no secret, and node_exporter runs as its own
+		 * user.  ".tmp.X" is ignored by the textfile collector (*.prom). */
+		snprintf(tmp, len, "%s.tmp.%08x", base, r);
+		fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+		if (fd >= 0 || errno != EEXIST)
+			return fd < 0 ? -errno : fd;
+	}
+	return -EEXIST;
+}
+
 int metrics_write(const struct metrics_view *v, struct metrics_state *st)
 {
 	const char *path = v->cfg->metrics_path;
-	char tmp[4096];
+	char dir[4096], tmp[4096 + 16];
+	const char *base = path ? strrchr(path, '/') + 1 : NULL;
 	FILE *f = NULL;
-	int fd, rc = 0;
+	int dirfd = -1, fd = -1, rc = 0;
 
 	if (!path)
-		return 0;
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+		return 0;	/* config_load made it absolute: base is after a '/' */
+	if (snprintf(dir, sizeof(dir), "%.*s", (int)(base - path), path) >= (int)sizeof(dir))
 		rc = -ENAMETOOLONG;
-	/* 0644: counters are no secret, and node_exporter runs as its own user.
-	 * The ".tmp" name is ignored by the textfile collector (*.prom only). */
-	else if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0 ||
-		 !(f = fdopen(fd, "w"))) {
-		rc = -errno;
-		if (fd >= 0)
+	else if ((dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 ||
+		 (fd = open_tmp(dirfd, base, tmp, sizeof(tmp))) < 0 || !(f = fdopen(fd, "w"))) {
+		rc = dirfd < 0 ? -errno : fd < 0 ? fd : -errno;
+		if (fd >= 0) {
 			close(fd);
+			unlinkat(dirfd, tmp, 0);
+		}
 	} else {
 		rc = metrics_render(f, v);
 		if (fclose(f) != 0 && rc == 0)
 			rc = -errno;
-		if (rc == 0 && rename(tmp, path) < 0)
+		if (rc == 0 && renameat(dirfd, tmp, dirfd, base) < 0)
 			rc = -errno;
 		if (rc < 0)
-			unlink(tmp);
+			unlinkat(dirfd, tmp, 0);
 	}
+	if (dirfd >= 0)
+		close(dirfd);
 	if (rc < 0 && !st->failing)
 		log_warn("metrics: cannot write %s: %s (retrying every metrics.interval_s)", path,
 			 strerror(-rc));

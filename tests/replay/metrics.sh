@@ -5,7 +5,7 @@
 # events, missed serials (a gap in the input), and per output written and
 # dropped (an output whose peer refuses every audit event: a replay waits
 # for a slow output rather than drop) -- the same numbers the stats log line
-# gives.
+# gives.  A symlink planted at a temporary name is never followed.
 . "$top_srcdir/tests/lib/common.sh"
 
 # 300 events, then a gap of 5 serials, then 200 more.
@@ -19,6 +19,10 @@ message_tracking = { max_out_of_order = 10; };" write_config "$TMP/a.conf" \
 	 reject_flag = \"$TMP/reject\"; queue = { size = 20; overflow = \"drop_newest\"; batch = 5; };"
 touch "$TMP/reject"
 mkdir "$TMP/m"
+# Another user who may write the directory plants a symlink where the old
+# temporary file went: the file it points to must stay untouched.
+echo precious > "$TMP/victim"
+ln -s "$TMP/victim" "$TMP/m/auditstream.prom.tmp"
 "$AUDITSTREAM" -c "$TMP/a.conf" --replay "$TMP/fifo" 2>"$TMP/log" &
 pid=$!
 exec 3>"$TMP/fifo"
@@ -29,7 +33,10 @@ cp "$TMP/m/auditstream.prom" "$TMP/mid.prom"
 cat "$TMP/in2.log" >&3
 exec 3>&-
 wait $pid || { cat "$TMP/log"; fail "replay failed"; }
-ls "$TMP/m" | grep -v '^auditstream.prom$' && fail "temporary file left beside the metrics file"
+ls "$TMP/m" | grep -v '^auditstream.prom$' | grep -v '^auditstream.prom.tmp$' &&
+	fail "temporary file left beside the metrics file"
+[ "$(cat "$TMP/victim")" = precious ] || fail "the metrics were written through a planted symlink"
+[ -L "$TMP/m/auditstream.prom.tmp" ] || fail "the planted symlink was replaced"
 
 py "$TMP/mid.prom" "$TMP/m/auditstream.prom" "$TMP/log" "$TMP/all.json" <<'PY' || exit 1
 import json, re, sys
