@@ -145,6 +145,11 @@ static void host_drop(struct auditstream_ctx *ctx, uint64_t n, const char *reaso
 
 	if (n == 0)
 		return;
+	if (!word_valid(reason, 32)) {
+		plugin_bug(o, PLUGIN_BUG_DROP_REASON, "drop reason \"%s\" is not [a-z0-9_]+ of at most "
+			   "31 bytes: counted as \"plugin_dropped\"", reason ? reason : "(null)");
+		reason = "plugin_dropped";
+	}
 	log_warn("output %s: %llu events dropped by the plugin: %s", o->cfg->name,
 		 (unsigned long long)n, reason ? reason : "?");
 	o->drop_pending[account_reason(&o->acct, reason)] += n;
