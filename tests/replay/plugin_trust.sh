@@ -25,6 +25,7 @@ refused() {	# PATTERN: the run fails and says it
 
 run || { cat "$TMP/err"; fail "a trusted plugin did not load"; }
 [ -s "$TMP/out.json" ] || fail "nothing delivered through the trusted plugin"
+check_law "$TMP/err"
 
 chmod 0775 "$dir"
 refused "$dir: refused: plugin_dir owned by uid [0-9]* with mode 0775; it must be owned by root and not writable by group or others"
@@ -61,6 +62,7 @@ printf 'outputs = ( { plugin = "%s"; path = "%s/abs.json"; } );\n' \
 	"$TMP/open/file.so" "$TMP" > "$TMP/a.conf"
 run || { cat "$TMP/err"; fail "a plugin by absolute path did not load"; }
 [ "$(wc -l < "$TMP/abs.json")" -gt 0 ] || fail "nothing delivered through the plugin by path"
+check_law "$TMP/err" file
 grep -q "plugin file .* loaded from $TMP/open/file.so" "$TMP/err" || fail "no load line: $(cat "$TMP/err")"
 grep -q "output file: enqueued=" "$TMP/err" || fail "the output is not named after its file: $(cat "$TMP/err")"
 chmod 0777 "$TMP/open"

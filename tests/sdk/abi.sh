@@ -79,6 +79,7 @@ write_config "$TMP/a.conf" "plugin = \"null\"; report_every = 10;"
 "$AUDITSTREAM" -c "$TMP/a.conf" --check-config >"$TMP/log" 2>&1 || { cat "$TMP/log"; fail "--check-config with the baseline plugin"; }
 "$AUDITSTREAM" -c "$TMP/a.conf" --replay "$TMP/in.log" 2>"$TMP/log" || { cat "$TMP/log"; fail "replay with the baseline plugin"; }
 grep -q "output null: enqueued=30 written=30 .* discarded=30" "$TMP/log" || fail "$(grep null "$TMP/log")"
+check_law "$TMP/log" null
 grep -q "plugin null 1.0 loaded from .*(plugin ABI 1.0, this auditstream has ABI 1.1)" "$TMP/log" ||
 	fail "the load line: $(grep 'plugin null' "$TMP/log")"
 

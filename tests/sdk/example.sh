@@ -67,4 +67,5 @@ grep -q "output null: received 100 events (0 loss reports)" "$TMP/log" || fail "
 grep -q "output null: enqueued=100 written=100 dropped=0 undelivered=0 .* discarded=100" "$TMP/log" ||
 	fail "stats: $(grep 'output null' "$TMP/log")"
 [ "$(wc -l < "$TMP/out.json")" -eq 100 ] || fail "file output beside it"
+check_law "$TMP/log" null file
 exit 0

@@ -13,6 +13,8 @@ make_events 20 1 > "$TMP/in.log"
 write_config "$TMP/a.conf" 'name = "m"; plugin = "misuse"; queue = { batch = 1; };'
 "$AUDITSTREAM" -c "$TMP/a.conf" --replay "$TMP/in.log" 2>"$TMP/log" || { cat "$TMP/log"; fail "replay"; }
 
+check_law "$TMP/log" m
+
 once() {	# PATTERN: exactly one line
 	c=$(grep -c -- "$1" "$TMP/log")
 	[ "$c" = 1 ] || { cat "$TMP/log"; fail "$c lines, want 1: $1"; }
