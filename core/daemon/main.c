@@ -223,6 +223,12 @@ static int run(const struct args *a, struct config *cfg)
 	rc = prepare_outputs(cfg, node, outs);
 	if (rc == 0)
 		rc = input_select(&in, cfg, a->replay);
+	/* Said before start_outputs() creates any output file. */
+	if (rc == 0 && a->replay && !a->check_only && strcmp(a->replay, "-") != 0 &&
+	    access(a->replay, R_OK) < 0) {
+		rc = -errno;
+		log_err("%s: cannot open for replay: %s", a->replay, strerror(-rc));
+	}
 	if (a->check_only) {
 		for (unsigned i = 0; i < n; i++)	/* which code would run */
 			if (outs[i].plugin.dl)

@@ -114,6 +114,19 @@ static void split_lines(struct replay *r)
 	}
 }
 
+/* Lines but not one audit record (a binary file, the wrong file): a run
+ * that "succeeded" would hide the mistake.  An empty input is no mistake. */
+static int nothing_valid(const struct replay *r)
+{
+	unsigned long long bad = atomic_load(&r->p->stats.bad_records);
+
+	if (atomic_load(&r->p->stats.records) || !bad)
+		return 0;
+	log_err("%s: no audit record in it (%llu line%s skipped): not auditd's text format?",
+		r->path, bad, bad == 1 ? "" : "s");
+	return 1;
+}
+
 static int replay_read(struct input *in)
 {
 	struct replay *r = in->priv;
@@ -129,7 +142,7 @@ static int replay_read(struct input *in)
 		if (r->len && !r->skipping)	/* a last line without '\n' */
 			one_line(r, r->buf, r->len, (size_t)(find_gs(r->buf, r->buf + r->len) - r->buf));
 		r->len = 0;
-		return INPUT_END;
+		return nothing_valid(r) ? -EINVAL : INPUT_END;
 	}
 	r->len += (size_t)got;
 	r->last_data_ms = now_monotonic_ms();

@@ -106,6 +106,20 @@ for x in err:
 sys.exit(1 if err else 0)
 PY
 
+# --- inputs that are not audit logs ------------------------------------------
+# Nothing but garbage: the run fails, saying so (it used to exit 0 with
+# "4008 bad records").  An empty input is fine.
+head -c 65536 /dev/urandom | tr -d '\n' | fold -w 100 > "$TMP/binary"
+write_config "$TMP/bin.conf" "plugin = \"file\"; path = \"$TMP/bin.json\";"
+"$AUDITSTREAM" -c "$TMP/bin.conf" --replay "$TMP/binary" 2>"$TMP/bin.err" && fail "a replay of garbage exited 0"
+grep -q "$TMP/binary: no audit record in it ([0-9]* lines skipped)" "$TMP/bin.err" || fail "$(tail -3 "$TMP/bin.err")"
+"$AUDITSTREAM" -c "$TMP/bin.conf" --replay /dev/null 2>"$TMP/bin.err" || fail "an empty replay failed: $(cat "$TMP/bin.err")"
+# A missing replay file is said before any output file is made.
+rm -f "$TMP/bin.json"
+"$AUDITSTREAM" -c "$TMP/bin.conf" --replay "$TMP/no-such.log" 2>"$TMP/bin.err" && fail "a missing replay file exited 0"
+grep -q "$TMP/no-such.log: cannot open for replay: No such file" "$TMP/bin.err" || fail "$(cat "$TMP/bin.err")"
+[ -e "$TMP/bin.json" ] && fail "the output file was created for a replay file that is missing"
+
 # --- configs ---------------------------------------------------------------
 expect_refusal() {	# CONFIG PATTERN [RUNNER...]: exits 1, says PATTERN
 	local c=$1 pat=$2; shift 2
