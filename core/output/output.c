@@ -138,13 +138,39 @@ static int only_loss_events(const struct auditstream_event *const *ev, size_t n)
 	return 1;
 }
 
+/* create() said "not yet" (-EAGAIN) at start: tried again before each
+ * write, so the retry, backoff and spool paths of a failing write apply. */
+static int start_instance(struct output *o)
+{
+	const struct auditstream_plugin *p = &o->plugin.desc;
+	int rc = p->create(&output_host, &o->ctx, &o->instance);
+
+	o->create_tries++;
+	if (rc == 0) {
+		log_notice("output %s: plugin \"%s\" started after %u tries", o->cfg->name, p->name,
+			   o->create_tries);
+		return AUDITSTREAM_OK;
+	}
+	o->instance = NULL;
+	if (rc == -EAGAIN)
+		return AUDITSTREAM_RETRY;
+	log_err("output %s: plugin \"%s\" could not start: %s", o->cfg->name, p->name, strerror(-rc));
+	return AUDITSTREAM_FATAL;
+}
+
 /* One write() call; counts what went through.  *done starts at 0: a plugin
  * that does not set it has written nothing; OK means all n. */
 static int write_once(struct output *o, const struct auditstream_event **ev, size_t n,
 		      size_t *done)
 {
 	size_t d = 0;
-	int rc = check_status(o, "write", o->plugin.desc.write(o->instance, ev, n, &d));
+	int rc = o->instance ? AUDITSTREAM_OK : start_instance(o);
+
+	if (rc != AUDITSTREAM_OK) {
+		*done = 0;
+		return rc;
+	}
+	rc = check_status(o, "write", o->plugin.desc.write(o->instance, ev, n, &d));
 
 	if (rc == AUDITSTREAM_OK) {
 		d = n;
@@ -333,7 +359,7 @@ static void handle_reopen(struct output *o)
 	const struct auditstream_plugin *p = &o->plugin.desc;
 	int rc;
 
-	if (!atomic_exchange(&o->reopen, 0) || !p->reopen)
+	if (!atomic_exchange(&o->reopen, 0) || !p->reopen || !o->instance)
 		return;
 	if ((rc = p->reopen(o->instance)) < 0)
 		log_err("output %s: reopen failed: %s", o->cfg->name, strerror(-rc));
@@ -354,7 +380,7 @@ static void try_flush(struct output *o)
 	uint64_t now;
 	int rc;
 
-	if (!p->flush || atomic_load(&o->disabled)) {
+	if (!p->flush || atomic_load(&o->disabled) || !o->instance) {
 		flush_done(o);
 		return;
 	}
@@ -653,7 +679,13 @@ int output_start(struct output *o)
 		spool_gauges(o);
 		atomic_store(&o->recovered, spool_events(o->spool));
 	}
-	if ((rc = p->create(&output_host, &o->ctx, &o->instance)) < 0) {
+	if ((rc = p->create(&output_host, &o->ctx, &o->instance)) == -EAGAIN) {
+		o->instance = NULL;	/* "not yet": start in the retry state */
+		o->create_tries = 1;
+		log_warn("output %s: plugin \"%s\" is not ready yet; the output starts in the retry "
+			 "state, its events %s until it is", o->cfg->name, p->name,
+			 o->spool ? "queued and spooled" : "queued");
+	} else if (rc < 0) {
 		log_err("output %s: plugin \"%s\" could not start: %s", o->cfg->name, p->name,
 			strerror(-rc));
 		return rc;

@@ -39,6 +39,7 @@ struct output {
 	struct options opts;
 	unsigned opt_errors;		/* host->opt_error() calls: config errors */
 	atomic_uint plugin_bugs;	/* PLUGIN_BUG_* already logged (host.c) */
+	unsigned create_tries;		/* create() said -EAGAIN: tries so far (worker's) */
 	void *instance;
 	struct queue q;
 	pthread_t thread;

@@ -2,7 +2,8 @@
  * the file named by `down_flag` exists (a peer that is down), after writing
  * part of the batch, to exercise the core's retry with partial progress.
  * With fatal_flag present it answers FATAL; with reject_flag present it
- * gives the events up through host->drop(). */
+ * gives the events up through host->drop().  While notready_flag exists,
+ * create() says "not yet" (-EAGAIN), as a peer not reachable at start-up. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,15 +22,20 @@ static const struct auditstream_option options[] = {
 	{ .name = "path", .type = AUDITSTREAM_OPT_STRING, .default_value = NULL, .required = 1, .help = "file to append to" },
 	{ .name = "down_flag", .type = AUDITSTREAM_OPT_STRING, .default_value = NULL, .required = 1, .help = "RETRY while this file exists" },
 	{ .name = "fatal_flag", .type = AUDITSTREAM_OPT_STRING, .default_value = "/nonexistent", .required = 0, .help = "FATAL while this file exists" },
+	{ .name = "notready_flag", .type = AUDITSTREAM_OPT_STRING, .default_value = "/nonexistent", .required = 0, .help = "create() returns -EAGAIN while this file exists" },
 	{ .name = "reject_flag", .type = AUDITSTREAM_OPT_STRING, .default_value = "/nonexistent", .required = 0, .help = "drop events (host->drop) while this file exists" },
 	{ 0 }
 };
 
 static int flaky_create(const struct auditstream_host *h, struct auditstream_ctx *c, void **i)
 {
-	struct flaky *s = calloc(1, sizeof(*s));
+	struct flaky *s;
 
-	if (!s)
+	if (access(h->opt_string(c, "notready_flag"), F_OK) == 0) {
+		h->log(c, AUDITSTREAM_LOG_INFO, "not ready: %s exists", h->opt_string(c, "notready_flag"));
+		return -EAGAIN;
+	}
+	if (!(s = calloc(1, sizeof(*s))))
 		return -ENOMEM;
 	s->h = h;
 	s->c = c;
