@@ -74,6 +74,22 @@ static void on_missed(void *arg, uint64_t first, uint64_t count)
 	pipeline_loss(p, &l);
 }
 
+/* A duplicate serial or the sequence going back: said in-band, before the
+ * event that shows it (which still goes out: nothing the source sent is
+ * kept back).  count is 1: one duplicate, one reset. */
+static void on_anomaly(void *arg, enum seq_anomaly kind, uint64_t serial, uint64_t high)
+{
+	struct pipeline *p = arg;
+	struct loss l = { kind == SEQ_RESET ? "serial_reset" : "duplicate_serial", 1, serial, serial,
+			  NULL };
+
+	atomic_fetch_add(kind == SEQ_RESET ? &p->stats.serial_resets : &p->stats.duplicate_serials, 1);
+	log_warn("serial %llu %s (highest so far %llu)", (unsigned long long)serial,
+		 kind == SEQ_RESET ? "goes back: the sequence restarts there" : "seen again",
+		 (unsigned long long)high);
+	pipeline_loss(p, &l);
+}
+
 /* The event as the outputs see it: records of types outside events.min/max
  * left out (the sequence tracker has seen the serial already).  Returns ev
  * itself when nothing is left out, NULL when nothing is left. */
@@ -131,8 +147,10 @@ static void on_event(void *arg, const struct asm_event *ev)
 
 	atomic_fetch_add_explicit(&p->stats.events, 1, memory_order_relaxed);
 	/* auditd's own DAEMON_* records (in text logs) carry auditd's serials,
-	 * not the kernel's. */
-	if (p->seq && !record_type_is_daemon(ev->recs[0].type))
+	 * not the kernel's: noted, so no gap report names them. */
+	if (p->seq && record_type_is_daemon(ev->recs[0].type))
+		seq_note(p->seq, ev->serial);
+	else if (p->seq)
 		seq_observe(p->seq, ev->serial, now_monotonic_ms());
 	if (p->observe)
 		p->observe(p->observe_arg, ev);
@@ -199,6 +217,8 @@ int pipeline_init(struct pipeline *p, const struct config *cfg, const char *node
 		output_set_input(&outs[i], text_input, cfg->drain_time_ms);
 	if (cfg->tracking_enabled)
 		p->seq = seq_new(&sc, on_missed, p);
+	if (p->seq)
+		seq_set_anomaly_fn(p->seq, on_anomaly);
 	if (!p->assembler || !p->uidmap || !p->overflow_told || (cfg->tracking_enabled && !p->seq)) {
 		pipeline_free(p);
 		return -ENOMEM;

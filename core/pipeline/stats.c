@@ -8,7 +8,7 @@ void stats_log(const struct stats *s, struct output *outs, unsigned n)
 {
 	log_info("stats: records=%llu events=%llu bad_records=%llu enobufs=%llu kernel_lost=%llu "
 		 "missed=%llu out_of_order=%llu loss_events=%llu filtered=%llu filtered_output=%llu "
-		 "kernel_backlog=%llu",
+		 "kernel_backlog=%llu duplicate_serials=%llu serial_resets=%llu",
 		 (unsigned long long)atomic_load(&s->records),
 		 (unsigned long long)atomic_load(&s->events),
 		 (unsigned long long)atomic_load(&s->bad_records),
@@ -19,7 +19,9 @@ void stats_log(const struct stats *s, struct output *outs, unsigned n)
 		 (unsigned long long)atomic_load(&s->loss_events),
 		 (unsigned long long)atomic_load(&s->filtered),
 		 (unsigned long long)atomic_load(&s->filtered_output),
-		 (unsigned long long)atomic_load(&s->kernel_backlog));
+		 (unsigned long long)atomic_load(&s->kernel_backlog),
+		 (unsigned long long)atomic_load(&s->duplicate_serials),
+		 (unsigned long long)atomic_load(&s->serial_resets));
 	log_info("stats: kernel: enabled=%llu failure=%llu backlog_limit=%llu lost_total=%llu; "
 		 "canary: sent=%llu seen=%llu missed=%llu",
 		 (unsigned long long)atomic_load(&s->kernel_enabled),

@@ -14,6 +14,8 @@ struct stats {
 	atomic_uint_least64_t kernel_lost;	/* growth of the kernel's lost counter */
 	atomic_uint_least64_t missed;		/* serials never seen */
 	atomic_uint_least64_t out_of_order;
+	atomic_uint_least64_t duplicate_serials;	/* a serial seen again (reported in-band) */
+	atomic_uint_least64_t serial_resets;		/* the sequence went back (reported in-band) */
 	atomic_uint_least64_t loss_events;	/* in-band loss events sent */
 	atomic_uint_least64_t filtered;		/* events dropped by events.min/max or filters (not losses) */
 	atomic_uint_least64_t filtered_output;	/* events an output's own filters kept from it */

@@ -388,7 +388,161 @@ START_TEST(duplicates)
 	ck_assert_uint_eq(r.n, 0);
 	ck_assert_uint_eq(seq_stats(s)->missed, 0);
 	ck_assert_uint_eq(seq_stats(s)->resets, 0);
+	ck_assert_uint_eq(seq_stats(s)->duplicates, 4);	/* 2, 3, 3, 1 again */
 	ck_assert_uint_eq(seq_last(s), 200);
+	seq_free(s);
+}
+END_TEST
+
+struct anomalies {
+	unsigned n;
+	enum seq_anomaly kind[16];
+	uint64_t serial[16];
+};
+
+static struct anomalies *anom;
+
+static void capture_anomaly(void *arg, enum seq_anomaly kind, uint64_t serial, uint64_t high)
+{
+	(void)arg;
+	(void)high;
+	ck_assert_uint_lt(anom->n, 16);
+	anom->kind[anom->n] = kind;
+	anom->serial[anom->n++] = serial;
+}
+
+/* A duplicate is told as one, also after its serial settled (it is still
+ * in the history behind the window); a reset is told once. */
+START_TEST(anomalies_told)
+{
+	struct runs r;
+	struct anomalies a = { 0 };
+	struct seq *s = new_seq(64, 1000, &r);
+
+	anom = &a;
+	seq_set_anomaly_fn(s, capture_anomaly);
+	for (uint64_t i = 1000; i <= 1200; i++)
+		seq_observe(s, i, 0);
+	seq_observe(s, 1199, 0);	/* in the window */
+	seq_observe(s, 1150, 0);	/* settled, in the history */
+	seq_observe(s, 5, 0);		/* far back: a reset */
+	ck_assert_uint_eq(a.n, 3);
+	ck_assert_int_eq(a.kind[0], SEQ_DUPLICATE);
+	ck_assert_uint_eq(a.serial[0], 1199);
+	ck_assert_int_eq(a.kind[1], SEQ_DUPLICATE);
+	ck_assert_uint_eq(a.serial[1], 1150);
+	ck_assert_int_eq(a.kind[2], SEQ_RESET);
+	ck_assert_uint_eq(a.serial[2], 5);
+	ck_assert_uint_eq(seq_stats(s)->duplicates, 2);
+	ck_assert_uint_eq(seq_stats(s)->resets, 1);
+	seq_flush(s);
+	ck_assert_uint_eq(r.n, 0);
+	seq_free(s);
+}
+END_TEST
+
+/* Serials seen outside the sequence (auditd's DAEMON_* records) split a
+ * missed run: a report names only serials that never came. */
+START_TEST(foreign_split)
+{
+	struct runs r;
+	struct seq *s = new_seq(64, 1000, &r);
+
+	seq_note(s, 5);
+	seq_observe(s, 1, 0);
+	seq_note(s, 7);
+	seq_note(s, 7);
+	seq_observe(s, 10, 0);
+	seq_flush(s);
+	ck_assert_uint_eq(r.n, 3);
+	assert_run(&r, 0, 2, 3);
+	assert_run(&r, 1, 6, 1);
+	assert_run(&r, 2, 8, 2);
+	ck_assert_uint_eq(seq_stats(s)->missed, 6);
+	seq_free(s);
+}
+END_TEST
+
+static uint64_t rng_next(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Marks each reported serial; a serial reported twice fails. */
+static void mark_missed(void *arg, uint64_t first, uint64_t count)
+{
+	uint8_t *reported = arg;
+
+	for (uint64_t i = first; i < first + count; i++) {
+		ck_assert_msg(!reported[i], "serial %llu reported twice", (unsigned long long)i);
+		reported[i] = 1;
+	}
+}
+
+/* A log with known gaps: serials dropped at random (bursts too), the rest
+ * shuffled within a quarter of the window, some absent serials present as
+ * DAEMON records.  The reported runs are exactly the absent serials, each
+ * once. */
+START_TEST(exact_gaps)
+{
+	enum { N = 20000, W = 256 };
+	static uint8_t present[N + 2], foreign[N + 2], reported[N + 2];
+	static uint64_t order[N], keyed[N];
+	uint64_t x = 0x9e3779b97f4a7c15ull + (uint64_t)_i;
+	size_t n = 0;
+	struct seq_config cfg = { .window = W, .max_age_ms = 1000000 };
+	struct seq *s;
+
+	memset(present, 0, sizeof(present));
+	memset(foreign, 0, sizeof(foreign));
+	memset(reported, 0, sizeof(reported));
+	order[n++] = 1;
+	present[1] = 1;
+	for (uint64_t i = 2; i < N; i++) {
+		if (rng_next(&x) % 500 == 0) {		/* a burst lost */
+			i += rng_next(&x) % 40;
+			continue;
+		}
+		if (rng_next(&x) % 10 == 0) {		/* one lost, or a DAEMON record */
+			foreign[i] = rng_next(&x) % 3 == 0;
+			continue;
+		}
+		present[i] = 1;
+		order[n++] = i;
+	}
+	order[n++] = N;
+	present[N] = 1;
+	/* Local reordering, the ends kept: each serial moves by less than a
+	 * quarter of the window (sorted by position plus a random offset). */
+	for (size_t i = 1; i + 1 < n; i++)
+		keyed[i] = ((i + rng_next(&x) % (W / 4)) << 20) | order[i];
+	qsort(keyed + 1, n - 2, sizeof(*keyed), cmp_u64);
+	for (size_t i = 1; i + 1 < n; i++)
+		order[i] = keyed[i] & ((1u << 20) - 1);
+	s = seq_new(&cfg, mark_missed, reported);
+	ck_assert_ptr_nonnull(s);
+	for (size_t i = 0, f = 1; i < n; i++) {
+		/* DAEMON records come in their place in the log. */
+		for (; f <= order[i]; f++)
+			if (foreign[f])
+				seq_note(s, f);
+		seq_observe(s, order[i], 0);
+	}
+	seq_flush(s);
+	for (uint64_t i = 1; i <= N; i++)
+		ck_assert_msg(reported[i] == (!present[i] && !foreign[i]),
+			      "serial %llu: present %d foreign %d reported %d", (unsigned long long)i,
+			      present[i], foreign[i], reported[i]);
+	ck_assert_uint_eq(seq_stats(s)->duplicates, 0);
 	seq_free(s);
 }
 END_TEST
@@ -453,6 +607,9 @@ static Suite *seq_suite(void)
 	tcase_add_test(tc, late_after_reported);
 	tcase_add_test(tc, tick_without_traffic);
 	tcase_add_test(tc, gap_before_reset);
+	tcase_add_test(tc, anomalies_told);
+	tcase_add_test(tc, foreign_split);
+	tcase_add_loop_test(tc, exact_gaps, 0, 8);
 	suite_add_tcase(s, tc);
 	return s;
 }
