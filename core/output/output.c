@@ -779,8 +779,10 @@ int output_idle(struct output *o)
 		return queue_depth(&o->q) == 0;
 	if (atomic_load(&o->in_hand))
 		return 0;
+	/* A disabled output's worker still takes (and drops) what comes:
+	 * not idle while a batch is in its hands. */
 	if (atomic_load(&o->disabled))
-		return queue_depth(&o->q) == 0;
+		return queue_idle(&o->q);
 	if (atomic_load(&o->spool_bytes) || atomic_load(&o->flush_pending) || reports_pending(o))
 		return 0;
 	return queue_idle(&o->q);

@@ -225,8 +225,11 @@ static const char *sim_check(struct output *o, struct sim *s, int at_rest, char 
 	if (s->order_broken)
 		snprintf(buf, len, "order: %s", s->why);
 	else if (at_rest && snap_received(&snap) != snap.written + snap_dropped(&snap) + snap_held(&snap))
-		snprintf(buf, len, "received != written + dropped + held: written=%llu%s",
-			 (unsigned long long)snap.written, line);
+		snprintf(buf, len, "received != written + dropped + held: enqueued=%llu written=%llu "
+			 "(plugin: accepted %llu, dropped %llu) queued=%llu undelivered=%llu%s",
+			 (unsigned long long)snap.enqueued, (unsigned long long)snap.written,
+			 (unsigned long long)s->accepted, (unsigned long long)s->dropped,
+			 (unsigned long long)snap.queued, (unsigned long long)snap.undelivered, line);
 	else if (at_rest && !snap_balanced(&snap))
 		snprintf(buf, len, "unbalanced reason: written=%llu%s", (unsigned long long)snap.written, line);
 	else if (at_rest && snap.in_hand)
