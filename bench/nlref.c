@@ -179,6 +179,10 @@ int main(int argc, char **argv)
 			break;
 		}
 	}
+	/* Stopped: what the kernel already delivered is counted too, before
+	 * set_pid() reads (and skips) records looking for its ACK. */
+	if (rc >= 0 && (rc = mmsg ? drain_mmsg(fd) : drain_recv(fd)) < 0)
+		fprintf(stderr, "nlref: %s: %s\n", mmsg ? "recvmmsg" : "recv", strerror(-rc));
 	end = now();
 	if ((rc = set_pid(fd, 0, buf, sizeof(buf))) < 0)
 		fprintf(stderr, "nlref: cannot give the audit pid back: %s\n", strerror(-rc));

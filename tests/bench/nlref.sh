@@ -14,7 +14,10 @@ for mode in "" -m; do
 	wait_for 10 grep -q '^registered' "$TMP/ref" || { cat "$TMP/ref"; fail "nlref $mode did not register"; }
 	[ "$(status_field pid)" = "$rpid" ] || fail "the audit pid is $(status_field pid), not nlref's $rpid"
 	"$B/load_getppid" 10 1000 > /dev/null || fail "load_getppid"
-	sleep 0.5
+	# Stop, then count: once the kernel's backlog is empty every record is
+	# in nlref's socket, and nlref reads its socket dry before it exits.
+	wait_for 10 sh -c "[ \"\$(auditctl -s | awk '\$1 == \"backlog\" { print \$2 }')\" = 0 ]" ||
+		fail "the kernel's backlog never emptied"
 	kill -TERM "$rpid"
 	wait "$rpid" || { cat "$TMP/ref"; fail "nlref exit status"; }
 	DAEMONS=""

@@ -57,6 +57,21 @@ stop_receiver() {
 	wait "$1" || fail "receiver $1 exited with $?"
 }
 
+# barrier NAME PORT : sends a GELF message of our own to the receiver over
+# UDP and waits until it is recorded.  drop_barrier NAME, once the receiver
+# has stopped, removes it from NAME's output.
+barrier() {
+	python3 -c 'import json, socket, sys
+m = {"version": "1.1", "host": "test-barrier", "short_message": "barrier", "timestamp": 0, "level": 6}
+socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(json.dumps(m).encode(), ("127.0.0.1", int(sys.argv[1])))' "$2"
+	wait_for 20 grep -q '"host": "test-barrier"' "$TMP/$1.out" || fail "$1: the barrier message never arrived"
+}
+drop_barrier() {
+	[ "$(grep -c '"host": "test-barrier"' "$TMP/$1.out")" = 1 ] || fail "$1: barrier message count"
+	grep -v '"host": "test-barrier"' "$TMP/$1.out" > "$TMP/$1.out.tmp"
+	mv "$TMP/$1.out.tmp" "$TMP/$1.out"
+}
+
 # finish PID : waits for a background daemon, killing it after 60 s.
 finish() {
 	local t=0
@@ -206,9 +221,11 @@ R=$RPID
 write_config "$TMP/oversize.conf" "name = \"g\"; plugin = \"gelf\"; address = \"127.0.0.1:$P\"; chunk_size = 128;"
 run -c "$TMP/oversize.conf" --replay "$TMP/big.log" 2>"$TMP/oversize.log" ||
 	{ cat "$TMP/oversize.log"; fail "oversize: replay failed"; }
-wait_for 20 sh -c "[ \$(wc -l < '$TMP/oversize.out') -ge 4 ]"
-sleep 0.3	# nothing more may come
+# The sender has exited; a datagram sent after it on loopback is read after
+# everything it sent: once that one is in, nothing more may come.
+barrier oversize "$P"
 stop_receiver $R
+drop_barrier oversize
 py "$TMP/oversize.out" <<'PY' || fail "oversize: wrong messages"
 import json, sys
 got = [json.loads(l) for l in open(sys.argv[1])]
