@@ -287,6 +287,7 @@ static const struct {
 	{ "perm", IK(IK_PERM) }, { "perm_mask", FK_STRING | IK(IK_PERM) },
 	{ "saddr", FK_STRING | FK_SADDR },
 	{ "syscall", FK_SYSCALL }, { "exit", FK_EXIT }, { "msg", FK_MSG },
+	{ "pid", FK_PID }, { "ppid", FK_PPID },
 	{ "prom", IK(IK_PROMISC) }, { "old_prom", IK(IK_PROMISC) },
 	{ "capability", IK(IK_CAPABILITY) }, { "res", IK(IK_SUCCESS) },
 	{ "result", IK(IK_SUCCESS) }, { "sig", IK(IK_SIGNAL) }, { "sigev_signo", IK(IK_SIGNAL) },

@@ -79,6 +79,8 @@ enum {
 	FK_MSG = 1 << 8,
 	FK_SADDR = 1 << 9,
 	FK_PROCTITLE = 1 << 10,
+	FK_PID = 1 << 11,	/* the process: its cgroup and container */
+	FK_PPID = 1 << 12,
 };
 /* Bits FK_IK_SHIFT and up: the field's enum interp_kind (enrich_interp.h). */
 #define FK_IK_SHIFT 16

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "format/enrich_tables.h"
 #include "format/json.h"
 
 static unsigned be16(const unsigned char *p)
@@ -89,6 +90,9 @@ int sockaddr_json(struct buf *b, const unsigned char *s, size_t n)
 		buf_add_u64(b, ne32(s + 4));
 		buf_adds(b, ",\"groups\":");
 		buf_add_u64(b, ne32(s + 8));
+	} else if (itab_name(&tab_fam, fam)) {	/* libauparse's family names */
+		const char *name = itab_name(&tab_fam, fam);
+		json_add_string(b, name, strlen(name));
 	} else {
 		buf_add_u64(b, fam);
 	}

@@ -41,6 +41,7 @@ struct obj {
 	int first;
 	int bare;		/* saw words that are not name=value */
 	int inner;		/* inside MSG: no further nesting */
+	uint32_t ppid;		/* from ppid=, 0 until seen */
 };
 
 static void obj_init(struct obj *o, struct enrich *x, struct buf *b, int type, int inner)
@@ -60,6 +61,7 @@ void enrich_init(struct enrich *x, struct uidmap *um, const char *node)
 	memset(x, 0, sizeof(*x));
 	x->um = um;
 	x->node = node ? node : "";
+	x->proc = "/proc";
 	x->time_sec = UINT64_MAX;
 }
 
@@ -68,6 +70,8 @@ void enrich_free(struct enrich *x)
 	buf_free(&x->tmp);
 	buf_free(&x->argv);
 	buf_free(&x->arg);
+	container_cache_free(x->ctr);
+	x->ctr = NULL;
 }
 
 static void sep(struct obj *o)
@@ -163,6 +167,28 @@ static void interpret_kind(struct obj *o, const struct field *f, unsigned ik)
 		o->b->len = mark;
 }
 
+/* "PID":{"cgroup":...,"container":{...}} beside pid=, or "PPID":{...} when
+ * the process is already gone (a short command) but its parent is not. */
+static void add_container(struct enrich *x, struct obj *o, const struct field *f)
+{
+	int64_t pid = field_int(f->val, f->vlen, 10);
+	const char *sc = o->c.sysname;
+	int exec = sc && sc[0] == 'e' && (strcmp(sc, "execve") == 0 || strcmp(sc, "execveat") == 0);
+	size_t mark = o->b->len;
+
+	if (!x->ctr && !(x->ctr = container_cache_new(x->proc)))
+		return;
+	if (pid <= 0 || pid > UINT32_MAX)
+		return;
+	buf_adds(o->b, ",\"PID\":");
+	if (container_json(x->ctr, o->b, (uint32_t)pid, x->now_sec, exec))
+		return;
+	o->b->len = mark;
+	buf_adds(o->b, ",\"PPID\":");
+	if (!o->ppid || !container_json(x->ctr, o->b, o->ppid, x->now_sec, 0))
+		o->b->len = mark;
+}
+
 /* k: the field's field_kind(); rest: the record after f (look-ahead). */
 static void interpret(struct enrich *x, struct obj *o, const struct field *f, unsigned k,
 		      int decimal, const char *rest, size_t restlen)
@@ -180,6 +206,13 @@ static void interpret(struct enrich *x, struct obj *o, const struct field *f, un
 	}
 	if (!decimal)
 		return;
+	if (k & (FK_PID | FK_PPID)) {
+		if (k & FK_PPID)
+			o->ppid = (uint32_t)field_int(f->val, f->vlen, 10);
+		else if (x->fresh && !o->inner)
+			add_container(x, o, f);
+		return;
+	}
 	if ((k & FK_SYSCALL) && o->c.machine >= 0) {
 		syscall_of(o, (int)field_int(f->val, f->vlen, 10));
 		add_syscall_name(o, f, o->c.sysname, rest, restlen);
@@ -557,6 +590,9 @@ int format_enriched(struct buf *b, const struct asm_event *ev, struct enrich *x,
 	size_t start = b->len, node_len = strlen(x->node);
 
 	x->now_sec = now_sec;
+	/* Within a minute of now: read from the kernel, not replayed from an
+	 * old log, so /proc still shows its processes. */
+	x->fresh = ev->sec + 60 >= now_sec && ev->sec <= now_sec + 60;
 	if (buf_reserve(b, node_len * 6 + 128) < 0)
 		return -ENOMEM;
 	enrich_add_head(x, b, ev, node_len);

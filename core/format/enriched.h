@@ -13,6 +13,7 @@
 
 #include "pipeline/assemble.h"
 #include "util/buf.h"
+#include "format/enrich_container.h"
 #include "format/format.h"
 #include "format/uidmap.h"
 
@@ -26,6 +27,11 @@ struct enrich {
 	struct buf arg;		/* one split argument (a2[0], a2[1], ...) joined */
 	uint64_t time_sec;	/* the second that time_txt shows */
 	char time_txt[32];
+	/* Container identity: only for fresh events (a replayed log's pids
+	 * are gone or reused); the cache is made at the first one. */
+	int fresh;
+	struct container_cache *ctr;
+	const char *proc;	/* "/proc"; tests point it elsewhere */
 };
 
 void enrich_init(struct enrich *x, struct uidmap *um, const char *node);

@@ -7,9 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "pipeline/assemble.h"
 #include "util/buf.h"
+#include "format/enrich_container.h"
 #include "format/enrich_fields.h"
 #include "format/enrich_interp.h"
 #include "format/enrich_names.h"
@@ -49,17 +51,39 @@ static void fake_add(struct fake *f, int type, const char *data, size_t len)
 
 static struct uidmap *um;
 static struct enrich x;
+static char proc[] = "/tmp/test-enriched-proc.XXXXXX";	/* a fake /proc */
 
 static void setup(void)
 {
 	um = uidmap_new(600);
 	enrich_init(&x, um, "node1");
+	ck_assert_ptr_nonnull(mkdtemp(proc));
+	x.proc = proc;
 }
 
 static void teardown(void)
 {
+	char cmd[128];
+
 	enrich_free(&x);
 	uidmap_free(um);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", proc);
+	ck_assert_int_eq(system(cmd), 0);
+	strcpy(proc + strlen(proc) - 6, "XXXXXX");
+}
+
+/* proc/PID/cgroup with the given text. */
+static void fake_cgroup(unsigned pid, const char *text)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%u", proc, pid);
+	mkdir(path, 0755);
+	strcat(path, "/cgroup");
+	ck_assert_ptr_nonnull(f = fopen(path, "w"));
+	fputs(text, f);
+	fclose(f);
 }
 
 /* Independent UTF-8 check (any byte >= 0x80 must be in a valid sequence). */
@@ -238,8 +262,11 @@ START_TEST(test_sockaddr)
 	ck_assert_int_eq((int)num(s, "pid", NULL), 42);
 	ck_assert_int_eq((int)num(s, "groups", NULL), 1);
 	cJSON_Delete(s);
-	s = saddr("2A00");			/* unknown family, no body */
-	ck_assert_int_eq((int)num(s, "family", NULL), 42);
+	s = saddr("1100");			/* AF_PACKET: named as libauparse does */
+	ck_assert_str_eq(str(s, "family", NULL), "packet");
+	cJSON_Delete(s);
+	s = saddr("7F00");			/* unknown family, no body */
+	ck_assert_int_eq((int)num(s, "family", NULL), 127);
 	cJSON_Delete(s);
 	s = saddr("02");			/* too short */
 	cJSON_Delete(s);
@@ -397,6 +424,118 @@ START_TEST(test_hex_decode_if)
 }
 END_TEST
 
+#define ID64 "2b45249a1a21d3806efd98e2eb93c7dc319c645a27e7cd85362227becc68ca44"
+
+/* The runtimes' scope names (systemd and cgroupfs drivers), near misses. */
+START_TEST(test_container_parse)
+{
+	static const struct {
+		const char *path, *runtime, *id;
+	} cases[] = {
+		{ "/system.slice/docker-" ID64 ".scope", "docker", ID64 },
+		{ "/docker/" ID64, "docker", ID64 },
+		{ "/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod1f2e.slice/"
+		  "cri-containerd-" ID64 ".scope", "containerd", ID64 },
+		{ "/kubepods/burstable/pod1f2e-33/" ID64, "containerd", ID64 },
+		{ "/kubepods.slice/kubepods-pod9.slice/crio-" ID64 ".scope", "cri-o", ID64 },
+		{ "/kubepods.slice/kubepods-pod9.slice/crio-conmon-" ID64 ".scope", NULL, NULL },
+		{ "/machine.slice/libpod-" ID64 ".scope/container", "podman", ID64 },
+		{ "/user.slice/user-1000.slice/user@1000.service/user.slice/libpod-" ID64 ".scope",
+		  "podman", ID64 },
+		{ "/machine.slice/libpod-conmon-" ID64 ".scope", NULL, NULL },
+		{ "/machine.slice/systemd-nspawn@web1.service/payload", "systemd-nspawn", "web1" },
+		{ "/machine.slice/machine-web2.scope", "systemd-nspawn", "web2" },
+		{ "/system.slice/docker-" ID64 "0.scope", NULL, NULL },	/* 65 digits */
+		{ "/system.slice/docker.service", NULL, NULL },
+		{ "/user.slice/user-0.slice/session-3.scope", NULL, NULL },
+		{ "/" ID64, NULL, NULL },	/* a bare id outside docker/kubepods */
+		{ "/", NULL, NULL },
+		{ "", NULL, NULL },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct container_ref r;
+		int found = container_parse(cases[i].path, strlen(cases[i].path), &r);
+		ck_assert_msg(found == (cases[i].runtime != NULL), "%s", cases[i].path);
+		if (!found)
+			continue;
+		ck_assert_str_eq(r.runtime, cases[i].runtime);
+		ck_assert_int_eq((int)r.idlen, (int)strlen(cases[i].id));
+		ck_assert(memcmp(r.id, cases[i].id, r.idlen) == 0);
+	}
+}
+END_TEST
+
+/* PID beside pid= for fresh events: the v2 line of /proc/PID/cgroup, the
+ * container it names; PPID when the process is gone; cached by pid for a
+ * few seconds; nothing for an old (replayed) event. */
+START_TEST(test_container_pid)
+{
+	struct fake f;
+	cJSON *j, *s;
+
+	fake_cgroup(4242, "12:pids:/system.slice/x.scope\n1:name=systemd:/v1\n"
+			  "0::/system.slice/docker-" ID64 ".scope\n");
+	fake_cgroup(4300, "0::/user.slice/user-0.slice/session-3.scope\n");
+	fake_init(&f, 1);
+	ADD(&f, AUDIT_SYSCALL, "arch=c000003e syscall=59 ppid=1 pid=4242 uid=0");
+	j = render(&f);
+	s = cJSON_GetObjectItemCaseSensitive(j, "SYSCALL");
+	ck_assert_str_eq(str(cJSON_GetObjectItemCaseSensitive(s, "PID"), "cgroup", NULL),
+			 "/system.slice/docker-" ID64 ".scope");
+	s = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(s, "PID"), "container");
+	ck_assert_str_eq(str(s, "runtime", NULL), "docker");
+	ck_assert_str_eq(str(s, "id", NULL), ID64);
+	cJSON_Delete(j);
+
+	/* gone: the parent's, as PPID; no container named: cgroup only */
+	fake_init(&f, 2);
+	ADD(&f, AUDIT_SYSCALL, "arch=c000003e syscall=59 ppid=4300 pid=4301 uid=0");
+	j = render(&f);
+	s = cJSON_GetObjectItemCaseSensitive(j, "SYSCALL");
+	ck_assert_ptr_null(cJSON_GetObjectItemCaseSensitive(s, "PID"));
+	ck_assert_str_eq(str(cJSON_GetObjectItemCaseSensitive(s, "PPID"), "cgroup", NULL),
+			 "/user.slice/user-0.slice/session-3.scope");
+	ck_assert_ptr_null(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(s, "PPID"), "container"));
+	cJSON_Delete(j);
+
+	/* cached: a move within the same seconds is not seen... */
+	fake_cgroup(4242, "0::/machine.slice/machine-web2.scope\n");
+	fake_init(&f, 3);
+	ADD(&f, AUDIT_USER_CMD, "pid=4242 uid=0 msg='cmd=6C73 res=success'");
+	j = render(&f);
+	s = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(j, "USER_CMD"), "PID");
+	ck_assert_str_eq(str(cJSON_GetObjectItemCaseSensitive(s, "container"), "runtime", NULL), "docker");
+	cJSON_Delete(j);
+	/* ...except by an execve (a runtime moves its process just before) */
+	fake_init(&f, 5);
+	ADD(&f, AUDIT_SYSCALL, "arch=c000003e syscall=59 ppid=1 pid=4242 uid=0");
+	j = render(&f);
+	s = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(j, "SYSCALL"), "PID");
+	ck_assert_str_eq(str(s, "cgroup", NULL), "/machine.slice/machine-web2.scope");
+	cJSON_Delete(j);
+	fake_cgroup(4242, "0::/system.slice/docker-" ID64 ".scope\n");
+	/* ...and once the entry is old */
+	{
+		struct buf b = { 0 };
+		f.ev.sec += 10;
+		ck_assert_int_eq(format_enriched(&b, &f.ev, &x, 1700000010), 0);
+		ck_assert_ptr_nonnull(strstr(b.p, "\"runtime\":\"docker\",\"id\":\"" ID64 "\""));
+		buf_free(&b);
+	}
+
+	/* a replayed old event: no lookup at all */
+	fake_init(&f, 4);
+	f.ev.sec = 1600000000;
+	ADD(&f, AUDIT_SYSCALL, "arch=c000003e syscall=59 ppid=1 pid=4242 uid=0");
+	j = render(&f);
+	s = cJSON_GetObjectItemCaseSensitive(j, "SYSCALL");
+	ck_assert_ptr_null(cJSON_GetObjectItemCaseSensitive(s, "PID"));
+	ck_assert_ptr_null(cJSON_GetObjectItemCaseSensitive(s, "PPID"));
+	cJSON_Delete(j);
+}
+END_TEST
+
 /* field_kind: the table's names, the prefix rules, and near misses. */
 START_TEST(test_field_kind)
 {
@@ -411,7 +550,8 @@ START_TEST(test_field_kind)
 	ck_assert_uint_eq(field_kind("new_gid", 7), FK_GID);
 	ck_assert_uint_eq(field_kind("uidx", 4), 0);
 	ck_assert_uint_eq(field_kind("ui", 2), 0);
-	ck_assert_uint_eq(field_kind("pid", 3), 0);
+	ck_assert_uint_eq(field_kind("pid", 3), FK_PID);
+	ck_assert_uint_eq(field_kind("pidx", 4), 0);
 	ck_assert_uint_eq(field_kind("", 0), 0);
 	ck_assert(field_is_encoded("exe", 3) && !field_is_encoded("exec", 4));
 	ck_assert(id_field_kind("ses", 3) == ID_SESSION && id_field_kind("sess", 4) == ID_NONE);
@@ -434,6 +574,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_fields);
 	tcase_add_test(tc, test_hex_decode_if);
 	tcase_add_test(tc, test_field_kind);
+	tcase_add_test(tc, test_container_parse);
+	tcase_add_test(tc, test_container_pid);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,0 +1,41 @@
+/* core/format/enrich_container.h -- which cgroup, and which container, a
+ * process is in: /proc/PID/cgroup read once per pid (a small cache), its
+ * path matched against the scopes container runtimes create (docker,
+ * containerd under kubepods, cri-o, podman, systemd-nspawn).  go-audit's
+ * container extras, without a runtime client. */
+#ifndef AS_ENRICH_CONTAINER_H
+#define AS_ENRICH_CONTAINER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/buf.h"
+
+/* The container a cgroup path names: runtime ("docker", ...) and id (a
+ * 64-hex id, or a machine name for systemd-nspawn), in the path itself. */
+struct container_ref {
+	const char *runtime;	/* NULL: the path names no container */
+	const char *id;
+	size_t idlen;
+};
+
+/* Parses a cgroup path ("/system.slice/docker-<id>.scope"); the innermost
+ * container wins.  Returns 1 if it names one. */
+int container_parse(const char *path, size_t n, struct container_ref *out);
+
+struct container_cache;
+
+/* NULL if out of memory.  proc: the /proc to read ("/proc" but in tests). */
+struct container_cache *container_cache_new(const char *proc);
+void container_cache_free(struct container_cache *c);
+
+/* Appends {"cgroup":"...","container":{"runtime":"docker","id":"..."}} for
+ * pid (the container part only where the path names one), from the cache
+ * when it read the pid less than a few seconds ago, unless reread (an
+ * execve: runtimes move a process into the container's cgroup just before
+ * it execs the entrypoint).  Returns 1, or 0 when /proc/PID/cgroup cannot
+ * be read (the process is gone): b unchanged. */
+int container_json(struct container_cache *c, struct buf *b, uint32_t pid, uint64_t now_sec,
+		   int reread);
+
+#endif
