@@ -25,3 +25,8 @@ SUBST_PATHS = sed -e 's|@confdir[@]|$(confdir)|g' -e 's|@pluginsdir[@]|$(plugins
 etc/auditstream.conf: etc/auditstream.conf.in Makefile
 	$(AM_V_GEN)$(MKDIR_P) etc && $(SUBST_PATHS) $(srcdir)/etc/auditstream.conf.in > $@.tmp && \
 		chmod 0644 $@.tmp && mv $@.tmp $@
+
+# auditd's plugin config for the audisp mode (auditstream --replay - under
+# auditd): an example to copy to /etc/audit/plugins.d/, never active itself.
+examplesdir = $(docdir)/examples
+dist_examples_DATA = etc/audisp-auditstream.conf
