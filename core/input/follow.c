@@ -393,7 +393,6 @@ static void follow_tick(struct input *in, uint64_t now)
 {
 	struct follow *f = in->priv;
 
-	pipeline_tick(f->p, now);
 	if (assembler_pending(f->p->assembler) && now - f->last_data_ms >= IDLE_MS) {
 		assembler_flush(f->p->assembler);	/* a text log has no EOE */
 		f->pn = 0;
@@ -422,10 +421,10 @@ static int follow_start(struct input *in)
 	if (!f)
 		return -ENOMEM;
 	f->p = in->p;
-	f->log = in->path;
+	f->log = in->path ? in->path : in->cfg->input_path;
 	f->fd = -1;
 	f->last_data_ms = now_monotonic_ms();
-	if (text_init(&f->text, in->p, in->path) < 0 ||
+	if (text_init(&f->text, in->p, f->log) < 0 ||
 	    !(f->given = calloc((size_t)MARKS * (in->p->nouts + 1), sizeof(uint64_t))) ||
 	    !(f->taken = calloc(in->p->nouts + 1, sizeof(uint64_t)))) {
 		follow_free(f);

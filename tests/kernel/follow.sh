@@ -1,0 +1,166 @@
+#!/bin/sh
+# The follow input against a real auditd writing its own log: auditd -n -c DIR
+# (the kernel's audit daemon, a private auditd.conf: RAW, max_log_file = 1 MB,
+# max_log_file_action = ROTATE), a getppid rule limited to one auid, and a
+# load from a process with that auid.  auditstream starts first, before the
+# log exists; then auditd; load across several rotations (by size and by
+# `auditctl --signal rotate`); kill -9 of auditstream mid-stream and a
+# restart; truncation of the log auditd writes; SIGTERM.  Every serial auditd
+# wrote must arrive, each once, but for one run of duplicates at the kill (at
+# most one read block); the output's counters add up at each stop.
+. "$top_srcdir/tests/kernel/lib.sh"
+command -v auditd >/dev/null || skip "auditd (package auditd) is needed"
+command -v python3 >/dev/null || skip "python3 is needed for the load"
+
+AUID=4247
+AD=$TMP/auditd
+LOGDIR=$TMP/alog
+LOG=$LOGDIR/audit.log
+OUT=$TMP/out.json
+mkdir -p "$AD/plugins.d" "$TMP/state" "$TMP/copies"
+cat > "$AD/auditd.conf" <<CONF
+local_events = yes
+write_logs = yes
+log_file = $LOG
+log_format = RAW
+log_group = root
+priority_boost = 0
+flush = incremental_async
+freq = 20
+num_logs = 99
+name_format = none
+max_log_file = 1
+max_log_file_action = rotate
+space_left = 2
+space_left_action = ignore
+admin_space_left = 1
+admin_space_left_action = ignore
+disk_full_action = ignore
+disk_error_action = ignore
+plugin_dir = $AD/plugins.d
+tcp_listen_queue = 5
+tcp_max_per_addr = 1
+tcp_client_max_idle = 0
+distribute_network = no
+CONF
+
+EXTRA_CONFIG="state_dir = \"$TMP/state\"; input = { mode = \"follow\"; path = \"$LOG\"; };" \
+	write_config "$TMP/a.conf" "name = \"out\"; plugin = \"file\"; path = \"$OUT\";"
+RUN=0
+start_follow() {
+	RUN=$((RUN + 1))
+	"$AUDITSTREAM" -c "$TMP/a.conf" 2>"$TMP/daemon.$RUN" &
+	DPID=$!
+	DAEMONS="$DAEMONS $DPID"
+}
+# SIGTERM; exit 0; enqueued = written + dropped + undelivered, none dropped.
+stop_follow() {
+	stop_daemon "$DPID" || { cat "$TMP/daemon.$RUN"; fail "run $RUN: exit status"; }
+	py "$TMP/daemon.$RUN" <<'PY' || { cat "$TMP/daemon.$RUN"; exit 1; }
+import re, sys
+m = re.findall(r'output out: enqueued=(\d+) written=(\d+) dropped=(\d+) undelivered=(\d+)', open(sys.argv[1]).read())
+if not m:
+    sys.exit('FAIL: no exit stats for the output')
+enq, wr, dr, und = map(int, m[-1])
+if enq != wr + dr + und or dr or und:
+    sys.exit('FAIL: enqueued %d != written %d + dropped %d + undelivered %d' % (enq, wr, dr, und))
+PY
+}
+# load N: N getppid calls, each an event, from a process with our auid.
+load() {
+	sh -c "echo $AUID > /proc/self/loginuid && exec python3 -c '
+import os, sys
+for i in range(int(sys.argv[1])): os.getppid()
+' $1" || fail "load"
+}
+# The serials of our rule's events in auditd's logs (and the copies taken
+# before truncating), sorted.
+written() {
+	cat "$TMP"/copies/* "$LOG"* 2>/dev/null | grep -a 'key="asfollow"' |
+		sed -n 's/.*msg=audit([0-9.]*:\([0-9]*\)).*/\1/p' | sort -n
+}
+delivered_ours() { grep -a -c '"sequence"' "$OUT" 2>/dev/null || echo 0; }
+# Waits until every serial auditd wrote so far has arrived.
+caught_up() {
+	written > "$TMP/w"
+	grep -o '"sequence":[0-9]*' "$OUT" 2>/dev/null | cut -d: -f2 | sort -nu > "$TMP/d"
+	[ -s "$TMP/w" ] && [ -z "$(comm -23 "$TMP/w" "$TMP/d")" ]
+}
+wait_caught_up() {
+	wait_for 120 caught_up ||
+		{ cat "$TMP/daemon.$RUN"; fail "$1: $(comm -23 "$TMP/w" "$TMP/d" | wc -l) of $(wc -l < "$TMP/w") serials did not arrive"; }
+}
+
+# 1. auditstream first: the log is not there yet.
+start_follow
+wait_for 20 grep -q "not there yet; waiting" "$TMP/daemon.$RUN" ||
+	{ cat "$TMP/daemon.$RUN"; fail "no word that the log is waited for"; }
+kill -0 "$DPID" || fail "auditstream exited on a missing log"
+
+auditd -n -c "$AD" >"$TMP/auditd.out" 2>&1 &
+APID=$!
+DAEMONS="$DAEMONS $APID"
+wait_for 10 sh -c "[ \"\$(auditctl -s | awk '\$1==\"pid\"{print \$2}')\" = $APID ]" ||
+	{ cat "$TMP/auditd.out"; fail "auditd did not register"; }
+auditctl -e 1 >/dev/null
+auditctl -b 8192 >/dev/null
+auditctl -a always,exit -F arch=b64 -S getppid -F auid=$AUID -k asfollow >/dev/null || fail "auditctl -a"
+
+# 2. Load across rotations by size (1 MB is about 2500 of these events).
+load 4000
+auditctl --signal rotate >/dev/null || fail "auditctl --signal rotate"
+load 6000
+wait_caught_up "rotations"
+[ -e "$LOG.2" ] || fail "auditd rotated fewer than twice: $(ls "$LOGDIR")"
+note "rotated files: $(ls "$LOGDIR" | tr '\n' ' ')"
+
+# 3. kill -9 while the load runs, and a restart.
+load 30000 &
+LOADPID=$!
+wait_for 60 sh -c "[ \$(grep -c . '$OUT') -ge $(( $(grep -c . "$OUT") + 3000 )) ]" ||
+	fail "no progress under load"
+kill -KILL "$DPID"
+wait "$DPID" 2>/dev/null
+DAEMONS=$(echo "$DAEMONS" | sed "s/ $DPID\b//")
+note "killed after $(grep -c . "$OUT") events"
+start_follow
+wait "$LOADPID" || fail "load"
+wait_caught_up "restart after kill -9"
+
+# 4. Truncation of the log auditd writes (everything read first).
+cp "$LOG" "$TMP/copies/before-truncation"
+: > "$LOG"
+load 500
+wait_caught_up "truncation"
+grep -q "truncated" "$TMP/daemon.$RUN" || fail "the truncation went unnoticed"
+stop_follow
+
+# 5. A clean restart repeats nothing.
+start_follow
+load 300
+wait_caught_up "clean restart"
+auditctl -D >/dev/null
+stop_follow
+
+written | uniq > "$TMP/w"
+py "$OUT" "$TMP/w" <<'PY'
+import collections, json, sys
+want = [int(l) for l in open(sys.argv[2])]
+got = collections.Counter(json.loads(l)['sequence'] for l in open(sys.argv[1]) if '"sequence"' in l)
+ours = set(want)
+err = []
+missing = [s for s in want if got[s] == 0]
+dups = sorted(s for s in ours if got[s] > 1)
+if missing:
+    err.append('%d of %d serials missing, e.g. %r' % (len(missing), len(want), missing[:10]))
+if any(got[s] > 2 for s in dups):
+    err.append('a serial arrived more than twice')
+# Duplicates: one run of consecutive serials of ours (the kill), within a block.
+idx = {s: i for i, s in enumerate(want)}
+if dups and (idx[dups[-1]] - idx[dups[0]] + 1 != len(dups) or len(dups) > 1000):
+    err.append('duplicates are not one run within a block: %d, %r..%r' % (len(dups), dups[0], dups[-1]))
+for e in err:
+    print('FAIL:', e)
+print('# %d serials written by auditd, all arrived; %d repeated after kill -9' % (len(want), len(dups)))
+sys.exit(1 if err else 0)
+PY
