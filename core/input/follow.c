@@ -17,12 +17,12 @@
  * shorter than what was read: it is read again from its start.
  *
  * Its position (follow_state.h) is that of the oldest event still in the
- * assembler.  After each block it is taken as a mark together with the
- * number of events each output had been given; the mark is written once
- * every output has taken that many (output_taken): written, spooled, or
- * dropped by a FATAL.  So a restart, even after kill -9, repeats only what
- * the outputs took since the last mark that got through (about one block),
- * and loses nothing.  A file cannot be overrun: the input is file_backed,
+ * assembler.  Every 64 records and after each block it is taken as a mark,
+ * together with the number of events each output had been given; the
+ * newest mark whose events every output has taken (output_taken: written,
+ * spooled, or dropped by a FATAL) is written, at each mark and each tick.
+ * So a restart, even after kill -9, repeats only what the outputs took
+ * since that save (the batch in flight), and loses nothing.  A file cannot be overrun: the input is file_backed,
  * its outputs' queues make it wait instead of dropping. */
 #include "input/input.h"
 
@@ -44,7 +44,8 @@
 
 #define IDLE_MS 1000	/* a log quiet this long: its pending events are complete */
 #define SYNC_MS 5000	/* how often the position is fsync'd (only a host crash needs it) */
-#define MARKS 8
+#define MARKS 64
+#define MARK_RECORDS 64	/* a mark (and a save, if the outputs are there) this often */
 
 struct pend {			/* an event in the assembler, in arrival order */
 	uint64_t serial;
@@ -70,10 +71,11 @@ struct follow {
 	int have_resume;		/* not yet opened */
 	int skipping;			/* records of resume.done are skipped up to resume.end */
 
-	struct follow_pos marks[MARKS];	/* a ring, oldest first */
+	struct follow_pos marks[MARKS];	/* a ring, oldest first (mark_at) */
 	uint64_t *given;		/* MARKS rows of nouts: enqueued at each mark */
 	uint64_t *taken;		/* nouts: scratch for commit() */
 	unsigned mhead, mn;
+	unsigned since_mark;		/* records since the last mark */
 	uint64_t next_sync_ms;
 	int save_failed;
 
@@ -133,19 +135,6 @@ static int skip_record(struct follow *f, uint64_t serial, uint64_t off)
 	return 0;
 }
 
-/* text.check: every record, before the pipeline sees it. */
-static int on_record(void *arg, const struct record *r, uint64_t off)
-{
-	struct follow *f = arg;
-
-	if (f->skipping && skip_record(f, r->serial, off))
-		return 1;
-	f->last_serial = r->serial;
-	if (r->type != AUDIT_EOE && !pend_has(f, r->serial) && pend_push(f, r->serial, off) < 0)
-		log_err("%s: out of memory: the saved position may repeat events", f->log);
-	return 0;
-}
-
 /* pipeline observe: an event completed (and goes to the outputs next). */
 static void on_event(void *arg, const struct asm_event *ev)
 {
@@ -166,18 +155,44 @@ static void on_event(void *arg, const struct asm_event *ev)
 		f->prev_observe(f->prev_arg, ev);
 }
 
-/* Takes the position now as a mark.  When the ring is full the newest is
- * replaced, so the older ones can still get through. */
-static void mark(struct follow *f)
+static struct follow_pos *mark_at(struct follow *f, unsigned k)
 {
-	unsigned slot = f->mn == MARKS ? MARKS - 1 : f->mn;
-	unsigned phys = (f->mhead + slot) % MARKS;
-	struct follow_pos *pos = &f->marks[phys];
+	return &f->marks[(f->mhead + k) % MARKS];
+}
 
+static uint64_t *given_at(struct follow *f, unsigned k)
+{
+	return &f->given[(size_t)((f->mhead + k) % MARKS) * f->p->nouts];
+}
+
+/* A full ring keeps every other mark: the marks near the outputs' progress
+ * stay dense while their backlog is small, and thin out as it grows. */
+static void thin_marks(struct follow *f)
+{
+	unsigned n = f->p->nouts;
+
+	for (unsigned k = 1; 2 * k < f->mn; k++) {
+		*mark_at(f, k) = *mark_at(f, 2 * k);
+		memcpy(given_at(f, k), given_at(f, 2 * k), n * sizeof(uint64_t));
+	}
+	f->mn = (f->mn + 1) / 2;
+}
+
+/* Takes the position as a mark: every record before end_off (in the open
+ * file) has gone into the pipeline. */
+static void mark(struct follow *f, uint64_t end_off)
+{
+	struct follow_pos *pos;
+	uint64_t *given;
+
+	f->since_mark = 0;
 	if (f->skipping || f->fd < 0)
 		return;		/* the saved position still holds */
+	if (f->mn == MARKS)
+		thin_marks(f);
+	pos = mark_at(f, f->mn);
 	pos->end = f->cur;
-	pos->end.off = text_offset(&f->text);
+	pos->end.off = end_off;
 	pos->at = f->pn ? pend_at(f, 0)->at : pos->end;
 	pos->serial = f->last_serial;
 	pos->ndone = 0;
@@ -186,17 +201,14 @@ static void mark(struct follow *f)
 
 		if (!e->done)
 			continue;
-		if (pos->ndone == FOLLOW_MAX_DONE) {
-			if (slot < f->mn)
-				f->mn--;	/* it was overwritten: a later mark will do */
-			return;
-		}
+		if (pos->ndone == FOLLOW_MAX_DONE)
+			return;		/* cannot be said: a later mark will do */
 		pos->done[pos->ndone++] = e->serial;
 	}
+	given = given_at(f, f->mn);
 	for (unsigned i = 0; i < f->p->nouts; i++)
-		f->given[phys * f->p->nouts + i] = atomic_load(&f->p->outs[i].enqueued);
-	if (slot == f->mn)
-		f->mn++;
+		given[i] = atomic_load(&f->p->outs[i].enqueued);
+	f->mn++;
 }
 
 /* Writes the newest mark whose events every output has taken. */
@@ -210,9 +222,10 @@ static void commit(struct follow *f, uint64_t now, int final)
 	for (unsigned i = 0; i < n; i++)
 		f->taken[i] = output_taken(&f->p->outs[i]);
 	for (unsigned k = f->mn; k-- > 0 && best == MARKS;) {
-		unsigned phys = (f->mhead + k) % MARKS, i;
+		const uint64_t *given = given_at(f, k);
+		unsigned i;
 
-		for (i = 0; i < n && f->taken[i] >= f->given[phys * n + i]; i++)
+		for (i = 0; i < n && f->taken[i] >= given[i]; i++)
 			;
 		if (i == n)
 			best = k;
@@ -220,7 +233,7 @@ static void commit(struct follow *f, uint64_t now, int final)
 	if (best == MARKS)
 		return;
 	sync = final || now >= f->next_sync_ms;
-	rc = follow_state_save(f->state, f->log, &f->marks[(f->mhead + best) % MARKS], sync);
+	rc = follow_state_save(f->state, f->log, mark_at(f, best), sync);
 	if (rc < 0 && !f->save_failed)
 		log_err("%s: cannot save the follow position: %s; a restart will repeat events",
 			f->state, strerror(-rc));
@@ -231,6 +244,23 @@ static void commit(struct follow *f, uint64_t now, int final)
 		f->next_sync_ms = now + SYNC_MS;
 	f->mhead = (f->mhead + best + 1) % MARKS;
 	f->mn -= best + 1;
+}
+
+/* text.check: every record, before the pipeline sees it. */
+static int on_record(void *arg, const struct record *r, uint64_t off)
+{
+	struct follow *f = arg;
+
+	if (f->skipping && skip_record(f, r->serial, off))
+		return 1;
+	if (++f->since_mark >= MARK_RECORDS) {	/* within a block too */
+		mark(f, off);
+		commit(f, now_monotonic_ms(), 0);
+	}
+	f->last_serial = r->serial;
+	if (r->type != AUDIT_EOE && !pend_has(f, r->serial) && pend_push(f, r->serial, off) < 0)
+		log_err("%s: out of memory: the saved position may repeat events", f->log);
+	return 0;
 }
 
 static void use_file(struct follow *f, int fd, const struct stat *st, uint64_t off)
@@ -331,7 +361,7 @@ static void truncated(struct follow *f, const struct stat *st)
 	f->skipping = 0;
 	lseek(f->fd, 0, SEEK_SET);
 	text_restart(&f->text, 0);
-	mark(f);
+	mark(f, 0);
 }
 
 /* Ours was renamed away: read it to its end once more (a writer may have
@@ -385,7 +415,7 @@ static int follow_read(struct input *in)
 	if (got == 0)
 		return at_end(f);
 	f->last_data_ms = now;
-	mark(f);
+	mark(f, text_offset(&f->text));
 	return INPUT_MORE;
 }
 
@@ -396,7 +426,7 @@ static void follow_tick(struct input *in, uint64_t now)
 	if (assembler_pending(f->p->assembler) && now - f->last_data_ms >= IDLE_MS) {
 		assembler_flush(f->p->assembler);	/* a text log has no EOE */
 		f->pn = 0;
-		mark(f);
+		mark(f, text_offset(&f->text));
 	}
 	commit(f, now, 0);
 }
@@ -473,7 +503,7 @@ static void follow_stop(struct input *in)
 		return;
 	pipeline_end(f->p);
 	f->pn = 0;
-	mark(f);
+	mark(f, text_offset(&f->text));
 }
 
 /* The outputs have drained (or given up): the last position they took. */

@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define FOLLOW_MAX_DONE 512
+#define FOLLOW_MAX_DONE 128
 
 struct follow_file {
 	uint64_t dev, ino, off;
