@@ -7,7 +7,7 @@
 # output exactly once, and when auditd stops, auditstream stops with it,
 # its counters adding up.
 . "$top_srcdir/tests/kernel/lib.sh"
-command -v auditd >/dev/null || skip "auditd (package auditd) is needed"
+. "$top_srcdir/tests/kernel/auditd.sh"
 command -v python3 >/dev/null || skip "python3 is needed for the load"
 
 AUID=4248
@@ -15,32 +15,6 @@ AD=$TMP/auditd
 LOG=$TMP/alog/audit.log
 OUT=$TMP/out.json
 mkdir -p "$AD/plugins.d" "$TMP/alog"
-cat > "$AD/auditd.conf" <<CONF
-local_events = yes
-write_logs = yes
-log_file = $LOG
-log_format = RAW
-log_group = root
-priority_boost = 0
-flush = incremental_async
-freq = 20
-num_logs = 5
-name_format = none
-max_log_file = 64
-max_log_file_action = ignore
-space_left = 2
-space_left_action = ignore
-admin_space_left = 1
-admin_space_left_action = ignore
-disk_full_action = ignore
-disk_error_action = ignore
-plugin_dir = $AD/plugins.d
-q_depth = 8192
-tcp_listen_queue = 5
-tcp_max_per_addr = 1
-tcp_client_max_idle = 0
-distribute_network = no
-CONF
 write_config "$TMP/a.conf" "name = \"out\"; plugin = \"file\"; path = \"$OUT\";"
 # auditd passes at most two arguments (the example's --replay -): the
 # config goes in through a wrapper, as the README says.
@@ -54,23 +28,14 @@ sed -e 's/^active = no/active = yes/' -e "s|^path = .*|path = $TMP/plugin.sh|" \
 chmod 0640 "$AD/plugins.d/auditstream.conf"
 grep -q '^args = --replay -$' "$AD/plugins.d/auditstream.conf" || fail "the example does not run --replay -"
 
-auditd -n -c "$AD" >"$TMP/auditd.out" 2>&1 &
-APID=$!
-DAEMONS="$DAEMONS $APID"
-wait_for 10 sh -c "[ \"\$(auditctl -s | awk '\$1==\"pid\"{print \$2}')\" = $APID ]" ||
-	{ cat "$TMP/auditd.out"; fail "auditd did not register"; }
+start_auditd "$AD" "$LOG" 64 ignore
 wait_for 10 pgrep -P "$APID" -f "$TMP/a.conf" ||
-	{ cat "$TMP/auditd.out" "$TMP/daemon.log"; fail "auditd did not start auditstream"; }
+	{ cat "$AD/auditd.out" "$TMP/daemon.log"; fail "auditd did not start auditstream"; }
 PPID_AS=$(pgrep -P "$APID" -f "$TMP/a.conf")
-auditctl -e 1 >/dev/null
-auditctl -b 8192 >/dev/null
 auditctl -a always,exit -F arch=b64 -S getppid -F auid=$AUID -k asaudisp >/dev/null || fail "auditctl -a"
-sh -c "echo $AUID > /proc/self/loginuid && exec python3 -c '
-import os
-for i in range(3000): os.getppid()
-'" || fail "load"
+load $AUID 3000
 
-written() { grep -a '^type=SYSCALL .*key="asaudisp"' "$LOG" | sed -n 's/.*msg=audit([0-9.]*:\([0-9]*\)).*/\1/p' | sort -u; }
+written() { serials asaudisp "$LOG"; }
 caught_up() {
 	written > "$TMP/w"
 	grep -o '"sequence":[0-9]*' "$OUT" 2>/dev/null | cut -d: -f2 | sort -u > "$TMP/d"

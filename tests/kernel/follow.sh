@@ -10,7 +10,7 @@
 # more than the output held past the last saved position); the output's
 # counters add up at each stop.
 . "$top_srcdir/tests/kernel/lib.sh"
-command -v auditd >/dev/null || skip "auditd (package auditd) is needed"
+. "$top_srcdir/tests/kernel/auditd.sh"
 command -v python3 >/dev/null || skip "python3 is needed for the load"
 
 AUID=4247
@@ -18,32 +18,7 @@ AD=$TMP/auditd
 LOGDIR=$TMP/alog
 LOG=$LOGDIR/audit.log
 OUT=$TMP/out.json
-mkdir -p "$AD/plugins.d" "$TMP/state" "$TMP/copies"
-cat > "$AD/auditd.conf" <<CONF
-local_events = yes
-write_logs = yes
-log_file = $LOG
-log_format = RAW
-log_group = root
-priority_boost = 0
-flush = incremental_async
-freq = 20
-num_logs = 99
-name_format = none
-max_log_file = 1
-max_log_file_action = rotate
-space_left = 2
-space_left_action = ignore
-admin_space_left = 1
-admin_space_left_action = ignore
-disk_full_action = ignore
-disk_error_action = ignore
-plugin_dir = $AD/plugins.d
-tcp_listen_queue = 5
-tcp_max_per_addr = 1
-tcp_client_max_idle = 0
-distribute_network = no
-CONF
+mkdir -p "$TMP/state" "$TMP/copies"
 
 EXTRA_CONFIG="state_dir = \"$TMP/state\"; input = { mode = \"follow\"; path = \"$LOG\"; };" \
 	write_config "$TMP/a.conf" "name = \"out\"; plugin = \"file\"; path = \"$OUT\";
@@ -68,25 +43,14 @@ if enq != wr + dr + und or dr or und:
     sys.exit('FAIL: enqueued %d != written %d + dropped %d + undelivered %d' % (enq, wr, dr, und))
 PY
 }
-# load N: N getppid calls, each an event, from a process with our auid.
-load() {
-	sh -c "echo $AUID > /proc/self/loginuid && exec python3 -c '
-import os, sys
-for i in range(int(sys.argv[1])): os.getppid()
-' $1" || fail "load"
-}
 # The serials of our rule's events in auditd's logs (and the copies taken
-# before truncating), sorted.  Its CONFIG_CHANGE records are left out: the
+# before truncating).  Its CONFIG_CHANGE records are left out: the
 # rule's removal is logged just before the last stop, and what the daemon
 # has not read by then is for its next start.
-written() {
-	cat "$TMP"/copies/* "$LOG"* 2>/dev/null | grep -a '^type=SYSCALL .*key="asfollow"' |
-		sed -n 's/.*msg=audit([0-9.]*:\([0-9]*\)).*/\1/p' | sort -n
-}
-delivered_ours() { grep -a -c '"sequence"' "$OUT" 2>/dev/null || echo 0; }
+written() { serials asfollow "$TMP"/copies/* "$LOG"*; }
 # Waits until every serial auditd wrote so far has arrived.
 caught_up() {
-	written | sort -u > "$TMP/w"	# comm wants the lexical order
+	written > "$TMP/w"
 	grep -o '"sequence":[0-9]*' "$OUT" 2>/dev/null | cut -d: -f2 | sort -u > "$TMP/d"
 	[ -s "$TMP/w" ] && [ -z "$(comm -23 "$TMP/w" "$TMP/d")" ]
 }
@@ -102,26 +66,20 @@ wait_for 20 grep -q "not there yet; waiting" "$TMP/daemon.$RUN" ||
 kill -0 "$DPID" || fail "auditstream exited on a missing log"
 
 mkdir -m 0700 "$LOGDIR"	# auditd makes the log, not its directory
-auditd -n -c "$AD" >"$TMP/auditd.out" 2>&1 &
-APID=$!
-DAEMONS="$DAEMONS $APID"
-wait_for 10 sh -c "[ \"\$(auditctl -s | awk '\$1==\"pid\"{print \$2}')\" = $APID ]" ||
-	{ cat "$TMP/auditd.out"; fail "auditd did not register"; }
-auditctl -e 1 >/dev/null
-auditctl -b 8192 >/dev/null
+start_auditd "$AD" "$LOG" 1 rotate
 auditctl -a always,exit -F arch=b64 -S getppid -F auid=$AUID -k asfollow >/dev/null || fail "auditctl -a"
 
 # 2. Load across rotations by size (1 MB is about 2500 of these events).
-load 4000
+load $AUID 4000
 # auditd rotates on SIGUSR1 (auditctl --signal rotate, where auditctl has it).
 kill -USR1 "$APID"
-load 6000
+load $AUID 6000
 wait_caught_up "rotations"
 [ -e "$LOG.2" ] || fail "auditd rotated fewer than twice: $(ls "$LOGDIR")"
 note "rotated files: $(ls "$LOGDIR" | tr '\n' ' ')"
 
 # 3. kill -9 while the load runs, and a restart.
-load 30000 &
+load $AUID 30000 &
 LOADPID=$!
 wait_for 60 sh -c "[ \$(grep -c . '$OUT') -ge $(( $(grep -c . "$OUT") + 3000 )) ]" ||
 	fail "no progress under load"
@@ -136,19 +94,19 @@ wait_caught_up "restart after kill -9"
 # 4. Truncation of the log auditd writes (everything read first).
 cp "$LOG" "$TMP/copies/before-truncation"
 : > "$LOG"
-load 500
+load $AUID 500
 wait_caught_up "truncation"
 grep -q "truncated" "$TMP/daemon.$RUN" || fail "the truncation went unnoticed"
 stop_follow
 
 # 5. A clean restart repeats nothing.
 start_follow
-load 300
+load $AUID 300
 wait_caught_up "clean restart"
 auditctl -D >/dev/null
 stop_follow
 
-written | uniq > "$TMP/w"
+written | sort -n > "$TMP/w"
 py "$OUT" "$TMP/w" <<'PY'
 import collections, json, sys
 want = [int(l) for l in open(sys.argv[2])]
