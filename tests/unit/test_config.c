@@ -688,6 +688,32 @@ START_TEST(plugin_dir_missing)
 }
 END_TEST
 
+/* input.path: follow's log, absolute, and only for follow. */
+START_TEST(follow_path)
+{
+	struct config c;
+	char *log;
+
+	ck_assert_int_eq(load_text(&c, "input = { mode = \"follow\"; };\n"
+		"outputs = ( { plugin = \"file\"; path = \"/x\"; } );\n", &log), 0);
+	ck_assert_int_eq(c.input_mode, INPUT_FOLLOW);
+	ck_assert_str_eq(c.input_path, "/var/log/audit/audit.log");
+	ck_assert_int_eq(c.load_rules, 0);
+	config_free(&c);
+	free(log);
+	ck_assert_int_eq(load_text(&c, "input = {\n mode = \"follow\";\n path = \"audit.log\"; };\n"
+		"outputs = ( { plugin = \"file\"; path = \"/x\"; } );\n", &log), -EINVAL);
+	assert_logged(log, 3, "input.path: must be an absolute path");
+	config_free(&c);
+	free(log);
+	ck_assert_int_eq(load_text(&c, "input = { path = \"/var/log/audit/audit.log\"; };\n"
+		"outputs = ( { plugin = \"file\"; path = \"/x\"; } );\n", &log), -EINVAL);
+	assert_logged(log, 1, "input.path: only mode \"follow\" reads a file");
+	config_free(&c);
+	free(log);
+}
+END_TEST
+
 static Suite *config_suite(void)
 {
 	Suite *s = suite_create("config");
@@ -726,6 +752,7 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, unknown_key_suggested);
 	tcase_add_test(tc, status_interval_zero);
 	tcase_add_test(tc, plugin_dir_missing);
+	tcase_add_test(tc, follow_path);
 	suite_add_tcase(s, tc);
 	return s;
 }
