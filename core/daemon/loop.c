@@ -142,8 +142,9 @@ int loop_run(struct loop *l)
 	notify_send("STOPPING=1");
 	in->ops->stop(in);
 	pipeline_end(l->p);
-	in->ops->destroy(in);
 	drain(l, rc == INPUT_END && in->ops->file_backed ? UINT64_MAX : now_monotonic_ms() + drain_ms,
 	      drain_ms);
+	/* After the drain: follow saves the position the outputs have taken. */
+	in->ops->destroy(in);
 	return rc < 0 ? rc : 0;
 }

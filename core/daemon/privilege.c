@@ -33,7 +33,11 @@ static int apply(const struct config *cfg, int select)
 
 int privilege_drop(const struct config *cfg)
 {
-	int keep_net_admin = cfg->socket_rcvbuf > 0;
+	/* follow touches no kernel audit state; it only reads auditd's log
+	 * (mode 0600 in a 0700 directory, root's) after the user switch. */
+	int follow = cfg->input_mode == INPUT_FOLLOW;
+	int keep_net_admin = !follow && cfg->socket_rcvbuf > 0;
+	const char *kept = follow ? "CAP_DAC_READ_SEARCH" : "CAP_AUDIT_CONTROL, CAP_AUDIT_READ";
 
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
 		int e = errno;
@@ -53,23 +57,24 @@ int privilege_drop(const struct config *cfg)
 	int select = capng_have_capability(CAPNG_EFFECTIVE, CAP_SETPCAP) ?
 		CAPNG_SELECT_BOTH : CAPNG_SELECT_CAPS;
 	capng_clear(select);
-	if (capng_updatev(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED | CAPNG_BOUNDING_SET,
-			  CAP_AUDIT_CONTROL, CAP_AUDIT_READ, -1) < 0 ||
+	if ((follow ? capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED | CAPNG_BOUNDING_SET,
+				   CAP_DAC_READ_SEARCH) :
+		      capng_updatev(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED | CAPNG_BOUNDING_SET,
+				    CAP_AUDIT_CONTROL, CAP_AUDIT_READ, -1)) < 0 ||
 	    (keep_net_admin &&
 	     capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED | CAPNG_BOUNDING_SET,
 			  CAP_NET_ADMIN) < 0) ||
 	    apply(cfg, select) < 0) {
-		log_err("cannot drop capabilities to CAP_AUDIT_CONTROL, CAP_AUDIT_READ%s",
-			keep_net_admin ? ", CAP_NET_ADMIN" : "");
+		log_err("cannot drop capabilities to %s%s", kept, keep_net_admin ? ", CAP_NET_ADMIN" : "");
 		return -EPERM;
 	}
 	if (cfg->switch_user)
-		log_info("running as user %s (uid %u, gid %u), keeping CAP_AUDIT_CONTROL, "
-			 "CAP_AUDIT_READ%s; no_new_privs set", cfg->user, (unsigned)cfg->run_uid,
-			 (unsigned)cfg->run_gid, keep_net_admin ? ", CAP_NET_ADMIN" : "");
+		log_info("running as user %s (uid %u, gid %u), keeping %s%s; no_new_privs set",
+			 cfg->user, (unsigned)cfg->run_uid, (unsigned)cfg->run_gid, kept,
+			 keep_net_admin ? ", CAP_NET_ADMIN" : "");
 	else
-		log_info("capabilities dropped: keeping CAP_AUDIT_CONTROL, CAP_AUDIT_READ%s; "
-			 "no_new_privs set", keep_net_admin ? ", CAP_NET_ADMIN" : "");
+		log_info("capabilities dropped: keeping %s%s; no_new_privs set", kept,
+			 keep_net_admin ? ", CAP_NET_ADMIN" : "");
 #else
 	if (cfg->switch_user) {
 		log_err("%s: user = \"%s\": this build has no libcap-ng (configured --without-capng), "

@@ -15,6 +15,8 @@
  * the reduced set.  Without capabilities to drop (not root) only
  * no_new_privs is set, and a user switch is refused.  Built without
  * libcap-ng it only sets no_new_privs, says so, and refuses a user switch.
+ * In follow mode the one capability kept is CAP_DAC_READ_SEARCH, to read
+ * auditd's root-only log and its rotations as that user.
  * Returns 0 or -errno (logged).
  */
 int privilege_drop(const struct config *cfg);

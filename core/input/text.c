@@ -112,13 +112,6 @@ static void split_lines(struct text_input *t)
 	}
 }
 
-/* One block's events reach the workers as batches (see queue_hold). */
-static void hold_outputs(struct pipeline *p, int hold)
-{
-	for (unsigned i = 0; i < p->nouts; i++)
-		(hold ? queue_hold : queue_release)(&p->outs[i].q);
-}
-
 ssize_t text_read(struct text_input *t, int fd)
 {
 	ssize_t got;
@@ -126,6 +119,8 @@ ssize_t text_read(struct text_input *t, int fd)
 	do
 		got = read(fd, t->buf + t->len, t->cap - t->len);
 	while (got < 0 && errno == EINTR);
+	if (got < 0 && errno == EAGAIN)
+		return -EAGAIN;	/* a non-blocking pipe: nothing yet */
 	if (got < 0) {
 		int rc = -errno;
 		log_err("%s: read error: %s", t->path, strerror(errno));
@@ -134,9 +129,7 @@ ssize_t text_read(struct text_input *t, int fd)
 	if (got == 0)
 		return 0;
 	t->len += (size_t)got;
-	hold_outputs(t->p, 1);
 	split_lines(t);
-	hold_outputs(t->p, 0);
 	return got;
 }
 

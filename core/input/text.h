@@ -30,7 +30,8 @@ int text_init(struct text_input *t, struct pipeline *p, const char *path);
 void text_free(struct text_input *t);
 
 /* One read(2) of fd, then every whole line in the buffer.  Returns the
- * bytes read, 0 at the end of the file, or -errno (logged). */
+ * bytes read, 0 at the end of the file, -EAGAIN (a non-blocking fd with
+ * nothing yet), or -errno (logged). */
 ssize_t text_read(struct text_input *t, int fd);
 
 /* The end of the input: a last line without '\n' is a line too. */

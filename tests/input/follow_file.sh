@@ -16,7 +16,7 @@ mkdir -p "$TMP/state"
 EXTRA_CONFIG="state_dir = \"$TMP/state\"; input = { mode = \"follow\"; path = \"$LOG\"; };"
 write_config "$TMP/a.conf" \
 	"name = \"out\"; plugin = \"slow\"; path = \"$OUT\"; delay_ms = 5;
-	 queue = { size = 256; overflow = \"block\"; batch = 64; };"
+	 queue = { size = 256; batch = 64; };"
 : > "$OUT"
 
 RUN=0

@@ -8,7 +8,7 @@
 # its counters adding up.
 . "$top_srcdir/tests/kernel/lib.sh"
 . "$top_srcdir/tests/kernel/auditd.sh"
-command -v python3 >/dev/null || skip "python3 is needed for the load"
+command -v python3 >/dev/null || cannot_run "python3 is needed for the load"
 
 AUID=4248
 AD=$TMP/auditd

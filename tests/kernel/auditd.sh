@@ -1,7 +1,7 @@
 # tests/kernel/auditd.sh -- a real auditd as the kernel's audit daemon, for
 # tests of what reads its output (follow, the audisp plugin mode).  Source
 # after lib.sh, which restores the kernel state and stops $DAEMONS by pid.
-command -v auditd >/dev/null || skip "auditd (package auditd) is needed"
+command -v auditd >/dev/null || cannot_run "auditd (package auditd) is needed"
 
 # start_auditd DIR LOG MAX_LOG_FILE_MB ACTION : a private DIR/auditd.conf
 # (RAW log at LOG, its plugin_dir DIR/plugins.d), auditd -n -c DIR started

@@ -26,7 +26,7 @@ grep -q NoSuchKeyAtAll "$TMP/err2" || fail "systemd-analyze verify does not repo
 
 for want in "Type=notify" "Restart=on-failure" "ProtectSystem=strict" "NoNewPrivileges=yes" \
 	"ProtectHome=yes" "PrivateTmp=yes" \
-	"CapabilityBoundingSet=CAP_AUDIT_CONTROL CAP_AUDIT_READ CAP_NET_ADMIN CAP_SETUID CAP_SETGID CAP_SETPCAP" \
+	"CapabilityBoundingSet=CAP_AUDIT_CONTROL CAP_AUDIT_READ CAP_NET_ADMIN CAP_DAC_READ_SEARCH CAP_SETUID CAP_SETGID CAP_SETPCAP" \
 	"RuntimeDirectoryMode=0750" \
 	"ReadWritePaths=-/var/log/auditstream -/var/lib/auditstream" \
 	"RuntimeDirectory=auditstream"; do
