@@ -28,5 +28,5 @@ etc/auditstream.conf: etc/auditstream.conf.in Makefile
 
 # auditd's plugin config for the audisp mode (auditstream --replay - under
 # auditd): an example to copy to /etc/audit/plugins.d/, never active itself.
-examplesdir = $(docdir)/examples
-dist_examples_DATA = etc/audisp-auditstream.conf
+audispexampledir = $(docdir)/examples
+dist_audispexample_DATA = etc/audisp-auditstream.conf
