@@ -1,7 +1,8 @@
 /* tests/plugins/bad.c -- a plugin that is wrong in one way, chosen at build
  * time, for the loader's refusal tests: BAD_MAJOR, BAD_MINOR, BAD_SIZE,
  * BAD_NO_SYMBOL, or a BAD_NAME that is not its file name; BAD_OPTIONS adds
- * an option table (BAD_DUP_OPTION: with a name declared twice).  Built
+ * an option table (BAD_DUP_OPTION: with a name declared twice;
+ * BAD_NO_OPTION_SIZE: ABI 1.1 without the table's element size).  Built
  * against sdk/abi/1.0's header it is a plugin of ABI 1.0 (options of the
  * 1.0 element size); built with -fvisibility=hidden it checks that the
  * header's AUDITSTREAM_PLUGIN_EXPORT keeps the entry point visible.
@@ -90,7 +91,7 @@ static const struct auditstream_plugin plugin = {
 	.destroy = bad_destroy,
 #ifdef BAD_OPTIONS
 	.options = options,
-#if AUDITSTREAM_ABI_MINOR >= 1
+#if AUDITSTREAM_ABI_MINOR >= 1 && !defined(BAD_NO_OPTION_SIZE)
 	.option_size = sizeof(struct auditstream_option),
 #endif
 #endif

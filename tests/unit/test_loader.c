@@ -612,6 +612,23 @@ START_TEST(refuse_dupoption)
 }
 END_TEST
 
+/* ABI 1.1 with an option table but no option_size: the core cannot know
+ * the element size, so it refuses rather than guess. */
+START_TEST(refuse_nooptsize)
+{
+	struct plugin_handle h;
+	char path[4200], *log;
+
+	snprintf(path, sizeof(path), "%s/nooptsize.so: refused: plugin " CORE_ABI
+		 " declares options but no option_size", bad_dir);
+	ck_assert_int_eq(open_capture(bad_dir, "nooptsize", &h, &log), -EINVAL);
+	ck_assert_ptr_null(h.dl);
+	ck_assert_int_eq(count_lines(log), 1);
+	ck_assert_has(log, path);
+	free(log);
+}
+END_TEST
+
 /* options_table_load on one bad entry (after a good one): refused with one
  * line naming the path, the option and the reason. */
 static void assert_table_refused(const struct auditstream_option *t, const char *opt,
@@ -770,6 +787,7 @@ static Suite *loader_suite(void)
 	tc = tcase_create("option table");
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, refuse_dupoption);
+	tcase_add_test(tc, refuse_nooptsize);
 	tcase_add_test(tc, table_refusals);
 	tcase_add_test(tc, table_wider_elements);
 	tcase_add_test(tc, options_range_and_choices);
