@@ -593,6 +593,25 @@ static void give_up_reports(struct output *o)
 	give_up_pending(o, "the output ended first");
 }
 
+/* Not created yet ("not yet" at start) and no events to write: create()
+ * is tried again when the backoff says, so the plugin starts without
+ * waiting for the first event. */
+static void idle_create(struct output *o)
+{
+	uint64_t now = now_monotonic_ms();
+	int rc;
+
+	if (o->instance || now < o->create_at || atomic_load(&o->disabled) || atomic_load(&o->stopping))
+		return;
+	rc = start_instance(o);
+	if (rc == AUDITSTREAM_RETRY)
+		o->create_at = now + backoff_next(&o->backoff);
+	else if (rc == AUDITSTREAM_OK)
+		backoff_reset(&o->backoff);
+	else
+		disable(o, "the plugin could not start");
+}
+
 static void *worker(void *arg)
 {
 	struct output *o = arg;
@@ -619,8 +638,11 @@ static void *worker(void *arg)
 			}
 			continue;
 		}
-		n = atomic_load(&o->flush_pending) ? queue_pop_timeout(&o->q, b, max, flush_wait(o, 1000))
-						    : queue_pop(&o->q, b, max);
+		n = atomic_load(&o->flush_pending) || !o->instance ?
+		    queue_pop_timeout(&o->q, b, max, flush_wait(o, o->instance ? 1000 : 50)) :
+		    queue_pop(&o->q, b, max);
+		if (n == 0)
+			idle_create(o);
 		atomic_fetch_add(&o->in_hand, n);
 		handle_reopen(o);
 		if (atomic_load(&o->flush_pending) && flush_wait(o, 1) == 0)
@@ -692,6 +714,8 @@ int output_start(struct output *o)
 	}
 	backoff_init(&o->backoff, o->cfg->retry_base_ms, o->cfg->retry_max_ms,
 		     (uint64_t)now_monotonic_ms() ^ (uintptr_t)o);
+	if (!o->instance)
+		o->create_at = now_monotonic_ms() + backoff_next(&o->backoff);
 	/* Signals belong to the main thread. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);

@@ -40,6 +40,7 @@ struct output {
 	unsigned opt_errors;		/* host->opt_error() calls: config errors */
 	atomic_uint plugin_bugs;	/* PLUGIN_BUG_* already logged (host.c) */
 	unsigned create_tries;		/* create() said -EAGAIN: tries so far (worker's) */
+	uint64_t create_at;		/* monotonic ms: the next try while idle */
 	void *instance;
 	struct queue q;
 	pthread_t thread;

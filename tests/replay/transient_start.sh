@@ -4,7 +4,8 @@
 # stop the daemon: the output starts in the retry state, create() is tried
 # again with backoff while the replay waits for it, and once the plugin is
 # ready every event arrives, once, in order, the counters adding up.  With
-# a spool, the events wait on disk meanwhile.  A create() failing for any
+# a spool, the events wait on disk meanwhile; with no events yet, create()
+# is retried all the same.  A create() failing for any
 # other reason still stops the start.
 . "$top_srcdir/tests/lib/common.sh"
 [ -e "$PLUGDIR/flaky.so" ] || fail "tests/plugins/flaky.so not built"
@@ -53,6 +54,26 @@ wait $pid || fail "spool replay: $(cat "$TMP/slog")"
 check_law "$TMP/slog" s
 grep -q "output s: enqueued=200 .* spooled=[1-9]" "$TMP/slog" || fail "spool: nothing went to the spool: $(grep "output s: enqueued" "$TMP/slog")"
 note "$(grep "output s: enqueued" "$TMP/slog")"
+
+# No event yet: create() is still tried with backoff, and the plugin starts
+# before the first event comes (input from a FIFO kept open and empty).
+rm -f "$TMP/out.json"; touch "$TMP/notready"; mkfifo "$TMP/fifo"
+write_config "$TMP/i.conf" "name = \"i\"; plugin = \"flaky\"; path = \"$TMP/out.json\";
+  down_flag = \"$TMP/down\"; notready_flag = \"$TMP/notready\";
+  retry = { initial_ms = 20; max_ms = 100; };"
+"$AUDITSTREAM" -c "$TMP/i.conf" --replay "$TMP/fifo" >/dev/null 2>"$TMP/ilog" &
+pid=$!
+exec 7>"$TMP/fifo"	# the writer end, open: the replay waits for input
+wait_for 20 sh -c "[ \$(grep -c 'not ready: ' '$TMP/ilog') -ge 3 ]" || fail "idle: create() not retried: $(cat "$TMP/ilog")"
+rm "$TMP/notready"
+wait_for 20 grep -q 'output i: plugin "flaky" started after [0-9]* tries' "$TMP/ilog" ||
+	fail "idle: the plugin did not start before an event came: $(cat "$TMP/ilog")"
+[ -e "$TMP/out.json" ] || fail "idle: create() did not run (its file is not there)"
+make_events 5 1 >&7
+exec 7>&-
+wait $pid || fail "idle replay: $(cat "$TMP/ilog")"
+[ "$(wc -l < "$TMP/out.json")" = 5 ] || fail "idle: $(wc -l < "$TMP/out.json") events, want 5"
+check_law "$TMP/ilog" i
 
 # Any other create() failure is a start-up error, as before.
 write_config "$TMP/b.conf" "name = \"b\"; plugin = \"flaky\"; path = \"$TMP/nodir/x/out.json\";
