@@ -166,7 +166,7 @@ static _Thread_local struct {
 
 static int add_mode(struct buf *b, unsigned v)
 {
-	unsigned slot = (v ^ v >> 9) % MODE_CACHE;
+	unsigned slot = (v * 2654435761u) >> 28;	/* MODE_CACHE 16: top 4 bits */
 	const char *type;
 	char t[80], tb[8];
 
@@ -386,21 +386,25 @@ static int add_perm(struct buf *b, uint64_t v)
 #define CAP_CACHE 4
 #define CAP_JSON_MAX 1024
 static _Thread_local struct {
-	uint64_t mask;
+	char raw[24];		/* the field's text; keyed by it, not parsed again */
+	unsigned rawlen;
 	unsigned len;		/* 0: empty slot */
 	char json[CAP_JSON_MAX];
 } cap_cache[CAP_CACHE];
 static _Thread_local unsigned cap_next;
 
-static int add_cap_bitmap(struct buf *b, uint64_t v)
+static int add_cap_bitmap(struct buf *b, const struct field *f)
 {
 	size_t start = b->len;
+	uint64_t v;
 	unsigned slot;
 	int n = 0;
 
 	for (unsigned i = 0; i < CAP_CACHE; i++)
-		if (cap_cache[i].len && cap_cache[i].mask == v)
+		if (cap_cache[i].len && cap_cache[i].rawlen == f->vlen &&
+		    memcmp(cap_cache[i].raw, f->val, f->vlen) == 0)
 			return buf_add(b, cap_cache[i].json, cap_cache[i].len) == 0;
+	v = field_num(f, 16);
 	buf_addc(b, '[');
 	for (unsigned i = 0; i < tab_cap.n && i < 64; i++) {
 		if (!(v >> tab_cap.e[i].v & 1))
@@ -411,8 +415,9 @@ static int add_cap_bitmap(struct buf *b, uint64_t v)
 	}
 	buf_addc(b, ']');
 	slot = cap_next++ % CAP_CACHE;
-	if (b->len - start <= CAP_JSON_MAX) {
-		cap_cache[slot].mask = v;
+	if (b->len - start <= CAP_JSON_MAX && f->vlen <= sizeof(cap_cache[0].raw)) {
+		memcpy(cap_cache[slot].raw, f->val, f->vlen);
+		cap_cache[slot].rawlen = (unsigned)f->vlen;
 		cap_cache[slot].len = (unsigned)(b->len - start);
 		memcpy(cap_cache[slot].json, b->p + start, b->len - start);
 	}
@@ -449,7 +454,7 @@ int interp_value(struct buf *b, struct rec_ctx *c, const struct field *f, unsign
 		return add_str(b, (int)field_num(f, 10) == 1 ? "yes" : (int)field_num(f, 10) == 0 ? "no" : "unset");
 	case IK_SIGNAL: return add_signal(b, field_num(f, 10));
 	case IK_LIST: return add_str(b, audit_flag_to_name((int)field_num(f, 10)));
-	case IK_CAP_BITMAP: return add_cap_bitmap(b, field_num(f, 16));
+	case IK_CAP_BITMAP: return add_cap_bitmap(b, f);
 	case IK_NFPROTO: return add_name(b, &tab_nfproto, (uint32_t)field_num(f, 10));
 	case IK_ICMPTYPE: return add_name(b, &tab_icmptype, (uint32_t)field_num(f, 10));
 	case IK_PROTOCOL: return add_str(b, proto_name((unsigned)field_num(f, 10)));

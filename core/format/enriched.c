@@ -162,6 +162,10 @@ static void interpret_kind(struct obj *o, const struct field *f, unsigned ik)
 
 	if (ik == IK_KEY || (ik == IK_CAP_BITMAP && o->c.type == AUDIT_CRYPTO_KEY_USER))
 		return;
+	/* Most syscalls' arguments are not named: no key written and taken back. */
+	if (ik == IK_ARG && (!o->c.args || f->nlen != 2 || f->name[1] < '0' || f->name[1] > '3' ||
+			     (o->c.args->a[f->name[1] - '0'] == AK_NONE && f->name[1] > '1')))
+		return;
 	add_upper_key(o, f->name, f->nlen);
 	if (interp_value(o->b, &o->c, f, ik) <= 0)
 		o->b->len = mark;
