@@ -481,12 +481,21 @@ int interp_value(struct buf *b, struct rec_ctx *c, const struct field *f, unsign
 
 int interp_exit(struct buf *b, const struct field *f)
 {
+	/* "ENOENT(No such file or directory)" built once per errno (snprintf
+	 * and strerror_r per failed syscall showed in the profile). */
+	static _Thread_local char txt[160][72];
 	int64_t e = (int64_t)field_num(f, 10);
 	const char *name;
 	char t[160], msg[96];
 
-	if (f->vlen < 2 || f->val[0] != '-' || e <= -4096 || !(name = audit_errno_to_name((int)-e)))
+	if (f->vlen < 2 || f->val[0] != '-' || e <= -4096)
+		return 0;
+	if (-e < 160 && txt[-e][0])
+		return add_str(b, txt[-e]);
+	if (!(name = audit_errno_to_name((int)-e)))
 		return 0;
 	snprintf(t, sizeof(t), "%s(%s)", name, strerror_r((int)-e, msg, sizeof(msg)));
+	if (-e < 160 && strlen(t) < sizeof(txt[0]))
+		strcpy(txt[-e], t);
 	return add_str(b, t);
 }
