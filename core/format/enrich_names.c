@@ -34,7 +34,8 @@ int id_name_json(struct buf *b, struct uidmap *um, enum id_kind k, int64_t id, u
 	n = k == ID_USER ? uidmap_user(um, (uint32_t)id, now_sec)
 			 : uidmap_group(um, (uint32_t)id, now_sec);
 	if (!n) {
-		snprintf(tmp, sizeof(tmp), "unknown(%lld)", (long long)id);
+		/* as libauparse prints it: a signed int (4294967294 is -2) */
+		snprintf(tmp, sizeof(tmp), "unknown(%d)", (int)(int32_t)(uint32_t)id);
 		n = tmp;
 	}
 	return json_add_string(b, n, strlen(n));

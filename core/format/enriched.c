@@ -375,6 +375,43 @@ static void emit_fields(struct enrich *x, struct obj *o, const char *s, size_t n
 	}
 }
 
+/* AVC's "avc:  denied  { read write } for ...": the words libauparse names
+ * seresult and seperms, as fields ("seperms" a set). */
+static void add_avc(struct obj *o, const char *s, size_t n)
+{
+	struct field f;
+	size_t pos = 0;
+	int state = 0, nperm = 0;	/* 0: before avc:, 1: result, 2: {, 3: perms */
+
+	while (state < 4 && field_next(s, n, &pos, &f)) {
+		if (f.name)
+			break;
+		if (state == 0 && f.vlen == 4 && memcmp(f.val, "avc:", 4) == 0) {
+			state = 1;
+		} else if (state == 1) {
+			sep(o);
+			buf_adds(o->b, "\"seresult\":");
+			json_add_string(o->b, f.val, f.vlen);
+			state = 2;
+		} else if (state == 2 && f.vlen == 1 && f.val[0] == '{') {
+			sep(o);
+			buf_adds(o->b, "\"seperms\":[");
+			state = 3;
+		} else if (state == 3 && f.vlen == 1 && f.val[0] == '}') {
+			buf_addc(o->b, ']');
+			state = 4;
+		} else if (state == 3) {
+			if (nperm++)
+				buf_addc(o->b, ',');
+			json_add_string(o->b, f.val, f.vlen);
+		} else {
+			break;
+		}
+	}
+	if (state == 3)
+		buf_addc(o->b, ']');
+}
+
 static void emit_record(struct enrich *x, struct buf *b, const struct asm_event *ev, unsigned i)
 {
 	const struct asm_record *r = &ev->recs[i];
@@ -383,7 +420,9 @@ static void emit_record(struct enrich *x, struct buf *b, const struct asm_event 
 	obj_init(&o, x, b, r->type, 0);
 	buf_addc(b, '{');
 	emit_fields(x, &o, ev->text + r->off, r->len);
-	if (o.bare && buf_reserve(b, r->len * 6 + 16) == 0) {
+	if (o.bare && buf_reserve(b, r->len * 12 + 64) == 0) {
+		if (r->type == AUDIT_AVC)
+			add_avc(&o, ev->text + r->off, r->len);
 		sep(&o);
 		buf_adds(b, "\"raw\":");
 		json_add_string(b, ev->text + r->off, r->len);
