@@ -55,12 +55,17 @@ static void key_path(const config_setting_t *s, char *buf, size_t len)
 	}
 }
 
+const char *config_source_file(const config_setting_t *s)
+{
+	const config_setting_t *root = config_root_setting(s->config);
+
+	return config_files_name(config_setting_get_hook(root), config_setting_source_file(s));
+}
+
 const char *config_where(const config_setting_t *s, char *buf, size_t len)
 {
 	char path[256];
-	const config_setting_t *root = config_root_setting(s->config);
-	const char *file = config_files_name(config_setting_get_hook(root),
-					     config_setting_source_file(s));
+	const char *file = config_source_file(s);
 
 	key_path(s, path, sizeof(path));
 	snprintf(buf, len, "%s:%u: %s", file ? file : "?", config_setting_source_line(s), path);

@@ -7,8 +7,11 @@
 #include <libaudit.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "input/netlink/rules.h"
+#include "input/netlink/rules_load.h"
 
 static struct ruleset rs;
 static char err[512];
@@ -173,6 +176,34 @@ START_TEST(bad_lines)
 }
 END_TEST
 
+/* A rules file decides what is audited: one its group or others may write,
+ * or a symlink, is refused like a config file; a trusted one is read. */
+START_TEST(rules_file_trust)
+{
+	char dir[] = "/tmp/test_rules.XXXXXX", path[64], link[64];
+	FILE *f;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/a.rules", dir);
+	snprintf(link, sizeof(link), "%s/l.rules", dir);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("-a always,exit -F arch=b64 -S getpid -k t\n", f);
+	fclose(f);
+	ck_assert_int_eq(chmod(path, 0666), 0);
+	ck_assert_int_eq(rules_parse_path(&rs, path), -EPERM);
+	ck_assert_uint_eq(rs.n, 0);
+	ck_assert_int_eq(chmod(path, 0644), 0);
+	ck_assert_int_eq(symlink(path, link), 0);
+	ck_assert_int_eq(rules_parse_path(&rs, link), -ELOOP);
+	ck_assert_int_eq(rules_parse_path(&rs, path), 0);
+	ck_assert_uint_eq(rs.n, 1);
+	unlink(link);
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
 static Suite *rules_suite(void)
 {
 	Suite *s = suite_create("rules");
@@ -186,6 +217,7 @@ static Suite *rules_suite(void)
 	tcase_add_test(tc, controls_and_immutable);
 	tcase_add_test(tc, comments_and_blanks);
 	tcase_add_test(tc, bad_lines);
+	tcase_add_test(tc, rules_file_trust);
 	suite_add_tcase(s, tc);
 	return s;
 }
