@@ -50,6 +50,12 @@ CONF
 	python3 -c "print('%-6s %9d events in %6.2f s = %9.0f events/s' % ('$1', $n, $t1 - $t0, $n / ($t1 - $t0)))"
 }
 
+# law NAME : the output's counters from its stats line (drops show).
+law() {
+	grep -o "output $1: enqueued=[0-9]* written=[0-9]* dropped=[0-9]* undelivered=[0-9]*" "$tmp/$1.log" | tail -n 1
+	grep -q "output $1: .* law=ok" "$tmp/$1.log" || echo "$1: the conservation law does not hold"
+}
+
 # redis
 if [ "${sinks#* redis }" != "$sinks" ]; then
 port=$(free_port)
@@ -59,6 +65,7 @@ for i in $(seq 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep
 run redis "port = $port; key = \"bench\";"
 got=$(redis-cli -p "$port" llen bench)
 [ "$got" = "$n" ] || echo "redis: $got events at the other end, want $n"
+law redis
 fi
 
 # kafka (mock cluster)
@@ -68,7 +75,7 @@ if [ -x "$build/bench/kafka_mock" ] && [ "${sinks#* kafka }" != "$sinks" ]; then
 	for i in $(seq 50); do [ -s "$tmp/kafka.addr" ] && break; sleep 0.1; done
 	brokers=$(head -n 1 "$tmp/kafka.addr")
 	run kafka "brokers = \"$brokers\"; topic = \"bench\";"
-	grep -o 'output kafka: enqueued=[0-9]* written=[0-9]*' "$tmp/kafka.log" | tail -n 1
+	law kafka
 fi
 
 # http (python receiver)
@@ -77,4 +84,4 @@ fi
 pids="$pids $!"
 for i in $(seq 50); do [ -s "$tmp/http.port" ] && break; sleep 0.1; done
 run http "url = \"http://127.0.0.1:$(cat "$tmp/http.port")/in\"; max_events = $batch;"
-grep -o 'output http: enqueued=[0-9]* written=[0-9]*' "$tmp/http.log" | tail -n 1
+law http

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -99,6 +100,74 @@ static void out_labels(FILE *f, struct output *o)
 	fputc('"', f);
 }
 
+/* The conservation law's terms per output (README, "Loss accounting"):
+ * received = written + dropped + held, dropped by reason = reported +
+ * unreportable. */
+enum { LAW_RECEIVED, LAW_REPORTS, LAW_RECOVERED, LAW_HELD, LAW_IN_HAND, LAW_OK, LAW_N };
+
+static const struct {
+	const char *name, *type, *help;
+} law_terms[LAW_N] = {
+	{ "output_received_total", "counter", "Events the output received: enqueued + its own loss reports + recovered from its spool." },
+	{ "output_reports_total", "counter", "Loss events the output's worker made for its own stream." },
+	{ "output_recovered_total", "counter", "Events in the output's spool from an earlier run, at start." },
+	{ "output_held", "gauge", "Events held: queued + in the worker's hands + spooled + undelivered at exit." },
+	{ "output_in_hand", "gauge", "Events in the worker's hands now." },
+	{ "output_law_ok", "gauge", "1 while received = written + dropped + held and every reason's drops are reported or unreportable." },
+};
+
+static const struct {
+	const char *name, *help;
+} by_reason[3] = {
+	{ "output_dropped_by_reason_total", "Events dropped, by reason (queue_overflow, output_failed, spool_dropped, spool_corrupt, the plugin's)." },
+	{ "output_reported_by_reason_total", "Drops told in-band by loss events in the output's own stream, by reason." },
+	{ "output_unreportable_by_reason_total", "Drops no stream was left to tell of (a disabled output's, a refused loss report's), by reason." },
+};
+
+static unsigned long long law_value(const struct account_snap *s, int k)
+{
+	switch (k) {
+	case LAW_RECEIVED: return snap_received(s);
+	case LAW_REPORTS: return s->reports;
+	case LAW_RECOVERED: return s->recovered;
+	case LAW_HELD: return snap_held(s);
+	case LAW_IN_HAND: return s->in_hand;
+	default: return (unsigned long long)snap_balanced(s);
+	}
+}
+
+static void law(FILE *f, const struct metrics_view *v)
+{
+	struct account_snap *snap = calloc(v->nouts ? v->nouts : 1, sizeof(*snap));
+
+	if (!snap)
+		return;
+	for (unsigned i = 0; i < v->nouts; i++)
+		output_snapshot(&v->outs[i], &snap[i]);
+	for (int k = 0; k < LAW_N; k++) {
+		head(f, law_terms[k].name, law_terms[k].type, law_terms[k].help);
+		for (unsigned i = 0; i < v->nouts; i++) {
+			fprintf(f, "auditstream_%s", law_terms[k].name);
+			out_labels(f, &v->outs[i]);
+			fprintf(f, "} %llu\n", law_value(&snap[i], k));
+		}
+	}
+	for (int k = 0; k < 3; k++) {
+		head(f, by_reason[k].name, "counter", by_reason[k].help);
+		for (unsigned i = 0; i < v->nouts; i++)
+			for (unsigned r = 0; r < snap[i].nreasons; r++) {
+				const uint64_t *col = k == 0 ? snap[i].dropped : k == 1 ? snap[i].reported :
+						      snap[i].unreportable;
+				fprintf(f, "auditstream_%s", by_reason[k].name);
+				out_labels(f, &v->outs[i]);
+				fputs(",reason=\"", f);
+				label(f, snap[i].reason[r]);
+				fprintf(f, "\"} %llu\n", (unsigned long long)col[r]);
+			}
+	}
+	free(snap);
+}
+
 int metrics_render(FILE *f, const struct metrics_view *v)
 {
 	const struct stats *s = v->stats;
@@ -133,6 +202,7 @@ int metrics_render(FILE *f, const struct metrics_view *v)
 			fprintf(f, "} %llu\n", out_value(&v->outs[i], k));
 		}
 	}
+	law(f, v);
 	head(f, "output_plugin_counter_total", "counter", "A plugin's own counters (host->count).");
 	for (unsigned i = 0; i < v->nouts; i++) {
 		struct output *o = &v->outs[i];

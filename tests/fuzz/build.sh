@@ -41,7 +41,7 @@ for f in $srcs; do
 	fi
 	objs="$objs $o"
 done
-for h in netlink record enriched rules config spool; do
+for h in netlink record enriched rules config spool worker; do
 	$CC $CFLAGS $SAN -fsanitize=fuzzer "$src/tests/fuzz/fuzz_$h.c" $objs $LIBS -o "$out/fuzz_$h"
 done
 echo "built: $(cd "$out" && ls fuzz_*)"

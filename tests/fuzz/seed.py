@@ -91,3 +91,18 @@ put("spool", "clean", clean)
 put("spool", "flip", clean + bytes([0, 60, 0x20]))
 put("spool", "cut", clean + bytes([0, 200, 0]))
 put("spool", "header", clean + bytes([0, 3, 0x01, 0, 40, 0xff]))
+
+# worker: fuzz_worker.c's schedule (tests/unit/worker_sim.h).  Byte 0 is the
+# output's shape (bit 0 a file input, bit 6 a spool); then the driver's bytes
+# from the front (<160 push, <176 reopen, <248 check at rest), the plugin's
+# answers from the back (read last byte first).
+def schedule(shape, driver, plugin):
+    return bytes([shape]) + bytes(driver) + bytes(reversed(plugin))
+put("worker", "ok", schedule(0x39, [22, 200, 40, 200], []))
+put("worker", "retry_no_done", schedule(0x39, [22, 200], [248, 0]))
+put("worker", "fatal", schedule(0x39, [22, 200, 10, 200], [250, 5]))
+put("worker", "bad_status", schedule(0x38, [22, 200], [255, 3]))
+put("worker", "drops", schedule(0x39, [22, 200, 22, 200], [210, 4, 239, 1]))
+put("worker", "flush_retry", schedule(0x39, [22, 200], [0] + [200] * 40))
+put("worker", "spool_retry", schedule(0x79, [22, 200, 150, 30, 200], [160, 2, 170, 0, 248, 0, 200, 7]))
+put("worker", "overflow", schedule(0x02, [159, 159, 159, 200, 165, 200], [180, 1] * 10))

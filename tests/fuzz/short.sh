@@ -22,7 +22,7 @@ trap 'rm -rf "$work"' EXIT
 fail=0
 LSAN_OPTIONS=suppressions=$src/tests/fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}
 export LSAN_OPTIONS
-for h in netlink record enriched rules config spool; do
+for h in netlink record enriched rules config spool worker; do
 	# New inputs go to a scratch dir: the seed corpus in the tree stays as is.
 	mkdir -p "$work/$h"
 	if "$out/fuzz_$h" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \

@@ -60,16 +60,20 @@ start_daemon() {
 	"$AUDITSTREAM" -c "$1" 2>"$2" &
 	DPID=$!
 	DAEMONS="$DAEMONS $DPID"
+	eval "DLOG_$DPID=\$2"	# for stop_daemon's check_law
 	wait_for 10 sh -c "[ \"\$(auditctl -s | awk '\$1==\"pid\"{print \$2}')\" = $DPID ]" ||
 		{ cat "$2"; fail "auditstream did not register as the audit daemon"; }
 }
 
-# stop_daemon PID : SIGTERM and wait; returns its exit status.
+# stop_daemon PID : SIGTERM and wait; returns its exit status.  A daemon
+# that ended well has its counters checked (check_law) from its log.
 stop_daemon() {
 	kill -TERM "$1"
 	wait "$1"
-	local rc=$?
+	local rc=$? log
 	DAEMONS=$(echo "$DAEMONS" | sed "s/ $1\b//")
+	eval "log=\${DLOG_$1:-}"
+	[ $rc -ne 0 ] || [ -z "$log" ] || check_law "$log"
 	return $rc
 }
 
@@ -80,6 +84,7 @@ start_daemon_ready() {
 	"$AUDITSTREAM" -c "$1" 2>"$2" &
 	DPID=$!
 	DAEMONS="$DAEMONS $DPID"
+	eval "DLOG_$DPID=\$2"
 	wait_for 15 sh -c "grep -q 'reading the kernel' '$2' || ! kill -0 $DPID" ||
 		{ cat "$2"; fail "auditstream did not start"; }
 	kill -0 "$DPID" 2>/dev/null || { cat "$2"; fail "auditstream exited at start"; }

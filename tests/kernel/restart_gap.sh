@@ -62,6 +62,7 @@ grep -q "loss: restart_gap" "$TMP/log2" || fail "the gap is not in the daemon's 
 cp "$TMP/state/last_serial" "$TMP/saved"
 EXTRA_CONFIG="state_dir = \"$TMP/state\";" write_config "$TMP/3.conf" "plugin = \"file\"; path = \"$TMP/out3.json\";"
 "$AUDITSTREAM" -c "$TMP/3.conf" --replay "$FIXTURES/auditd-basic.log" 2>"$TMP/log3" || fail "replay"
+check_law "$TMP/log3"
 grep -q restart_gap "$TMP/out3.json" && fail "a replay reported a restart gap"
 cmp -s "$TMP/saved" "$TMP/state/last_serial" || fail "a replay changed the state file"
 exit 0

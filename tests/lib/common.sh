@@ -80,7 +80,8 @@ py() { python3 - "$@"; }
 # check_law LOG [OUTPUT...] : the conservation law (README, "Loss
 # accounting") on the last stats line of each output in LOG (a stopped
 # daemon's stderr, or any text holding its "output NAME: enqueued=..."
-# lines); only the named outputs if some are given.  Per output:
+# lines), or on the metrics when LOG is `auditstream --stats` output or a
+# metrics file; only the named outputs if some are given.  Per output:
 #   received = enqueued + reports + recovered = written + dropped + held
 #   dropped = the sum of dropped.<reason>, and for every reason
 #   dropped.<reason> = reported.<reason> + unreportable.<reason>
@@ -93,6 +94,22 @@ want = sys.argv[2:]
 last = {}
 for m in re.finditer(r'output (.+?): (enqueued=\d+ written=.*)', text):
     last[m.group(1)] = m.group(2)
+if 'auditstream_output_received_total{' in text:
+    # Prometheus text: the same terms, rebuilt as a stats line per output.
+    unq = lambda v: re.sub(r'\\(.)', lambda m: '\n' if m.group(1) == 'n' else m.group(1), v)
+    terms = {}
+    for m in re.finditer(r'^auditstream_output_(\w+?)(?:_total)?\{output="((?:[^"\\]|\\.)*)",plugin="(?:[^"\\]|\\.)*"(?:,reason="([^"]*)")?\} (\d+)$', text, re.M):
+        key, name, reason, val = m.group(1), unq(m.group(2)), m.group(3), m.group(4)
+        if reason is not None:
+            key = key.replace('_by_reason', '') + '.' + reason
+        elif key == 'law_ok':
+            key, val = 'law', 'ok' if val == '1' else 'BROKEN'
+        terms.setdefault(name, {})[key] = val
+    for name, t in terms.items():
+        t.setdefault('undelivered', '0')
+        last[name] = ' '.join('%s=%s' % kv for kv in sorted(t.items()) if kv[0] in ('enqueued', 'written', 'law')) + \
+            ' ' + ' '.join('%s=%s' % kv for kv in sorted(t.items()) if kv[0] not in ('enqueued', 'written', 'law')) + \
+            ' law=%s' % t.get('law', '?')
 if not last:
     print('FAIL: no output stats line in %s' % sys.argv[1]); sys.exit(1)
 bad = []

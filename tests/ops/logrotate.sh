@@ -26,6 +26,7 @@ wait_for 10 grep -q "SIGHUP: reopening outputs" "$TMP/daemon.log" || fail "postr
 make_events 100 101 >&3
 exec 3>&-
 wait $pid || { cat "$TMP/daemon.log"; fail "daemon"; }
+check_law "$TMP/daemon.log"
 [ -f "$TMP/log/events.json" ] || fail "the daemon did not create the new file"
 cat "$TMP/log/events.json.1" "$TMP/log/events.json" > "$TMP/both"
 py "$TMP/both" <<'PY' || exit 1

@@ -26,6 +26,7 @@ for addr in "@auditstream-test-$$" "$TMP/notify.sock"; do
 	cat "$TMP/in.log" >&3
 	exec 3>&-
 	wait $pid || { cat "$TMP/log"; fail "$addr: daemon failed"; }
+	check_law "$TMP/log"
 	wait $lpid || fail "$addr: the listener saw no STOPPING=1: $(cat "$TMP/msgs")"
 	[ "$(grep -v '^$' "$TMP/msgs" | tr '\n' ' ')" = "READY=1 STOPPING=1 " ] ||
 		fail "$addr: messages: $(cat "$TMP/msgs")"

@@ -49,6 +49,7 @@ settled() {
 }
 wait_for 30 settled || { cat "$TMP/log" "$TMP/s.err"; fail "--stats never showed all $N events written: $(grep -E '^auditstream_(records_received|events|output_written)_total' "$TMP/s.prom")"; }
 [ "$(wc -l < "$TMP/all.json")" = $N ] || fail "the file output has $(wc -l < "$TMP/all.json") lines, want $N"
+check_law "$TMP/s.prom"
 
 # Only root and the daemon's user are answered (SO_PEERCRED), even when the
 # socket's mode would let another user connect.
@@ -68,9 +69,11 @@ fi
 EXTRA_CONFIG="control_socket = \"$TMP/new/ctl.sock\";" write_config "$TMP/b.conf" \
 	"plugin = \"file\"; path = \"$TMP/b.json\";"
 "$AUDITSTREAM" -c "$TMP/b.conf" --replay /dev/null 2>"$TMP/logb" || fail "b: $(cat "$TMP/logb")"
+check_law "$TMP/logb"
 [ "$(stat -c %a "$TMP/new")" = 750 ] || fail "socket directory mode $(stat -c %a "$TMP/new"), want 750"
 chmod 0770 "$TMP/new"
 "$AUDITSTREAM" -c "$TMP/b.conf" --replay /dev/null 2>"$TMP/logb" || fail "b: $(cat "$TMP/logb")"
+check_law "$TMP/logb"
 grep -q "control socket $TMP/new/ctl.sock: refused: its directory $TMP/new is writable by its group" \
 	"$TMP/logb" || fail "group-writable socket directory accepted: $(cat "$TMP/logb")"
 
@@ -81,6 +84,7 @@ pid2=$!
 exec 4>"$TMP/fifo2"
 exec 4>&-
 wait $pid2 || fail "the second daemon failed: $(cat "$TMP/log2")"
+check_law "$TMP/log2"
 grep -q "control socket $SOCK: another daemon is listening on it" "$TMP/log2" ||
 	fail "second daemon: $(cat "$TMP/log2")"
 [ -S "$SOCK" ] || fail "the second daemon removed the first one's socket"
@@ -89,6 +93,7 @@ stats | grep -qx "auditstream_records_received_total $((2 * N))" || fail "the fi
 # SIGTERM: the socket goes with the daemon, and --stats says nobody is there.
 kill -TERM $pid
 wait $pid || fail "daemon exit status $?: $(cat "$TMP/log")"
+check_law "$TMP/log"
 exec 3>&-
 CLEANUP_HOOKS=""
 [ -e "$SOCK" ] && fail "socket left after SIGTERM"
@@ -150,6 +155,7 @@ grep -q "no auditstream daemon is listening on $SOCK" "$TMP/err" || fail "--stat
 # A file that is not a socket is never removed.
 echo keep > "$SOCK"
 "$AUDITSTREAM" -c "$TMP/a.conf" --replay "$TMP/in.log" 2>"$TMP/log3" || fail "replay: $(cat "$TMP/log3")"
+check_law "$TMP/log3"
 grep -q "control socket $SOCK: exists and is not a socket" "$TMP/log3" || fail "$(cat "$TMP/log3")"
 [ "$(cat "$SOCK")" = keep ] || fail "a regular file at the socket path was touched"
 rm -f "$SOCK"

@@ -100,6 +100,7 @@ write_config "$TMP/udp1.conf" \
 	"name = \"orig\"; plugin = \"file\"; path = \"$TMP/udp1.json\";"
 run -c "$TMP/udp1.conf" --replay "$TMP/small.log" 2>"$TMP/udp1.log" ||
 	{ cat "$TMP/udp1.log"; fail "udp: replay failed"; }
+check_law "$TMP/udp1.log"
 wait_for 20 sh -c "[ \$(wc -l < '$TMP/udp1.out') -ge $N ]"
 stop_receiver $R
 py "$TMP/udp1.out" "$TMP/udp1.json" $N <<'PY' || fail "udp: events not intact"
@@ -155,6 +156,7 @@ start_receiver udp2 "$P" --udp
 R=$RPID
 touch "$TMP/udp2.go"
 finish $D || { cat "$TMP/udp2.log"; fail "udp retry: replay failed"; }
+check_law "$TMP/udp2.log"
 wait_for 20 sh -c "[ \$(wc -l < '$TMP/udp2.out') -ge 400 ]"
 stop_receiver $R
 py "$TMP/udp2.out" <<'PY' || fail "udp retry: events lost or doubled"
@@ -190,6 +192,7 @@ for comp in none zlib gzip; do
 		"name = \"orig\"; plugin = \"file\"; path = \"$TMP/big_$comp.json\";"
 	run -c "$TMP/big_$comp.conf" --replay "$TMP/big.log" 2>"$TMP/big_$comp.log" ||
 		{ cat "$TMP/big_$comp.log"; fail "big $comp: replay failed"; }
+	check_law "$TMP/big_$comp.log"
 	wait_for 20 sh -c "[ \$(wc -l < '$TMP/big_$comp.out') -ge 6 ]"
 	stop_receiver $R
 	py "$TMP/big_$comp.out" "$TMP/big_$comp.json" "$comp" <<'PY' || fail "big $comp: not intact"
@@ -221,6 +224,7 @@ R=$RPID
 write_config "$TMP/oversize.conf" "name = \"g\"; plugin = \"gelf\"; address = \"127.0.0.1:$P\"; chunk_size = 128;"
 run -c "$TMP/oversize.conf" --replay "$TMP/big.log" 2>"$TMP/oversize.log" ||
 	{ cat "$TMP/oversize.log"; fail "oversize: replay failed"; }
+check_law "$TMP/oversize.log"
 # The sender has exited; a datagram sent after it on loopback is read after
 # everything it sent: once that one is in, nothing more may come.
 barrier oversize "$P"
@@ -256,6 +260,7 @@ write_config "$TMP/tcp1.conf" \
 	"name = \"g\"; plugin = \"gelf\"; address = \"localhost:$P\"; transport = \"tcp\"; full_message = true;"
 run -c "$TMP/tcp1.conf" --replay "$TMP/tcp.log" 2>"$TMP/tcp1.log" ||
 	{ cat "$TMP/tcp1.log"; fail "tcp: replay failed"; }
+check_law "$TMP/tcp1.log"
 stop_receiver $R	# the daemon has closed the connection: all is read
 py "$TMP/tcp1.out" $N <<'PY' || fail "tcp: events not intact"
 import json, sys
@@ -306,6 +311,7 @@ kill -0 $D || fail "restart: the daemon exited when the server went away"
 start_receiver r2 "$P" --tcp
 R2=$RPID
 finish $D || { cat "$TMP/restart_d.log"; fail "restart: replay failed"; }
+check_law "$TMP/restart_d.log"
 stop_receiver $R2
 py "$TMP/r1.out" "$TMP/r2.out" $N <<'PY' || fail "restart: events lost"
 import json, sys

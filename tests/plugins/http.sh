@@ -47,6 +47,7 @@ run_daemon() {
 	write_config "$TMP/$1.conf" "plugin = \"http\"; $3"
 	"$AUDITSTREAM" -c "$TMP/$1.conf" --replay "$2" 2>"$TMP/$1.log" ||
 		fail "$1: the daemon failed: $(cat "$TMP/$1.log")"
+	check_law "$TMP/$1.log"
 }
 
 # wait_daemon NAME: waits (30 s at most) for the daemon $DPID to exit 0.
@@ -61,6 +62,7 @@ wait_daemon() {
 	rc=$?
 	DPID=""
 	[ $rc -eq 0 ] || fail "$1: the daemon exited with $rc: $(cat "$TMP/$1.log")"
+	check_law "$TMP/$1.log"
 }
 
 # stats NAME: the final stats line of output "http".

@@ -44,6 +44,7 @@ write_config "$TMP/good.conf" "$BASE topic = \"audit\"; key = \"node\"; timeout_
 grep -q "configuration OK (1 output)" "$TMP/good.out" || fail "good config: $(cat "$TMP/good.out")"
 "$AUDITSTREAM" -c "$TMP/good.conf" --replay "$TMP/empty.log" >"$TMP/good.run" 2>&1 ||
 	fail "good config must start: $(cat "$TMP/good.run")"
+check_law "$TMP/good.run"
 
 # Unknown key.
 write_config "$TMP/unknown.conf" "$BASE topic = \"audit\";
@@ -96,4 +97,5 @@ check_fails timeout "timeout.conf:[0-9]+: output \"audit-kafka\": timeout_ms: 0 
 write_config "$TMP/noidem.conf" "$BASE topic = \"audit\"; properties = { acks = 1; enable_idempotence = false; };"
 "$AUDITSTREAM" -c "$TMP/noidem.conf" --replay "$TMP/empty.log" >"$TMP/noidem.out" 2>&1 ||
 	fail "acks=1 without idempotence must start: $(cat "$TMP/noidem.out")"
+check_law "$TMP/noidem.out"
 exit 0

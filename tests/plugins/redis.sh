@@ -47,7 +47,8 @@ start_redis() {
 # replay CONF INPUT LOG : runs the daemon over INPUT, bounded in time so that
 # a plugin which never delivers fails the test instead of hanging it.
 replay() {
-	timeout -k 5 60 "$AUDITSTREAM" -c "$1" --replay "$2" 2>"$3"
+	timeout -k 5 60 "$AUDITSTREAM" -c "$1" --replay "$2" 2>"$3" || return $?
+	check_law "$3"
 }
 
 stop_redis() {
@@ -187,6 +188,7 @@ while kill -0 $DPID 2>/dev/null; do
 	sleep 0.1
 done
 wait $DPID || fail "daemon exit status $?: $(cat "$TMP/out.log")"
+check_law "$TMP/out.log"
 redis-cli -p $P --raw LRANGE audit:out 0 -1 > "$TMP/out.out"
 py "$TMP/out.out" 2000 $BATCH <<'PY' || fail "outage: events lost or out of order"
 import json, sys
@@ -238,6 +240,7 @@ sleep 0.5
 kill -0 $DPID 2>/dev/null || fail "the daemon died on a wrong password: $(cat "$TMP/badpw.log")"
 kill -TERM $DPID
 wait $DPID || fail "exit status $? after SIGTERM: $(cat "$TMP/badpw.log")"
+check_law "$TMP/badpw.log"
 grep -Eq "output rbadpw: enqueued=200 written=0 .* retries=[1-9]" "$TMP/badpw.log" ||
 	fail "wrong password stats: $(grep "output rbadpw" "$TMP/badpw.log")"
 [ "$(grep -c "AUTH failed" "$TMP/badpw.log")" = 1 ] || fail "the same AUTH error must be logged once per streak"
@@ -256,6 +259,7 @@ wait_for 10 grep -q "output rwt: redis unix:.*: RPUSH audit:wt: WRONGTYPE" "$TMP
 	fail "WRONGTYPE not logged: $(cat "$TMP/wt.log")"
 redis-cli -s "$SOCK" -n 3 DEL audit:wt >/dev/null
 wait $DPID || fail "daemon exit status $? after the key was fixed: $(cat "$TMP/wt.log")"
+check_law "$TMP/wt.log"
 redis-cli -s "$SOCK" -n 3 --raw LRANGE audit:wt 0 -1 > "$TMP/wt.out"
 check_seq "$TMP/wt.out" 1 200 || fail "after WRONGTYPE: not the 200 events"
 grep -Eq "output rwt: enqueued=200 written=200 dropped=0 undelivered=0 retries=[1-9]" "$TMP/wt.log" ||

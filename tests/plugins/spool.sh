@@ -105,6 +105,7 @@ wait_spooled "$TMP/run1.log" $N
 [ "$(stat_of "$TMP/run1.log" dropped)" = 0 ] || fail "events dropped: $(grep 'output rs' "$TMP/run1.log" | tail -n 1)"
 # The operator's view of it: the spool's metrics from the running daemon.
 "$AUDITSTREAM" -c "$TMP/rs.conf" --stats > "$TMP/stats.prom" || fail "--stats failed"
+check_law "$TMP/stats.prom"
 for m in output_spool_events output_spooled_total; do
 	grep -Eq "^auditstream_$m\{output=\"rs\"[^}]*\} $N\$" "$TMP/stats.prom" ||
 		fail "$m: $(grep "$m" "$TMP/stats.prom")"
@@ -127,6 +128,7 @@ start_redis
 timeout 120 sh -c "while kill -0 $DPID 2>/dev/null; do sleep 0.2; done" ||
 	fail "the daemon did not finish sending the spool: $(tail "$TMP/run2.log")"
 wait $DPID || fail "exit status $?: $(tail "$TMP/run2.log")"
+check_law "$TMP/run2.log"
 redis-cli -p $P --raw LRANGE audit:spool 0 -1 > "$TMP/out1"
 check_all "$TMP/out1" $N $BATCH || fail "after SIGKILL and restart: events lost, out of order or repeated"
 ls "$SPOOL" | grep -q '\.seg$' && fail "segments left in the spool: $(ls "$SPOOL")"
@@ -147,6 +149,7 @@ wait_spooled "$TMP/run3.log" $M
 start=$(date +%s%N)
 kill -TERM $DPID
 wait $DPID || fail "exit status $? after SIGTERM with redis down: $(tail "$TMP/run3.log")"
+check_law "$TMP/run3.log"
 ms=$(( ($(date +%s%N) - start) / 1000000 ))
 [ $ms -lt 5000 ] || fail "the drain took $ms ms, drain_time_ms is 700"
 grep -q "output rs: $M events kept in its spool for the next start" "$TMP/run3.log" ||
@@ -175,6 +178,7 @@ start_redis
 : > "$TMP/empty.log"
 timeout 60 "$AUDITSTREAM" -c "$TMP/rs2.conf" --replay "$TMP/empty.log" 2>"$TMP/run4.log" ||
 	fail "exit status $?: $(tail "$TMP/run4.log")"
+check_law "$TMP/run4.log"
 grep -q "damaged or cut-short record" "$TMP/run4.log" || fail "the damage was not logged: $(cat "$TMP/run4.log")"
 redis-cli -p $P --raw LRANGE audit:spool 0 -1 > "$TMP/out2"
 py "$TMP/out2" $M <<'PY' || fail "after damage: wrong events or no spool_corrupt loss event"

@@ -37,6 +37,7 @@ EXTRA_CONFIG='node = "testnode";' write_config "$TMP/a.conf" \
 	"$(out ustream "$stream protocol = \"rfc5424\";")" \
 	"$(out ustreamoct "$stream framing = \"octet\";")"
 "$AUDITSTREAM" -c "$TMP/a.conf" --replay "$TMP/in.log" 2>"$TMP/log" || { cat "$TMP/log"; fail "replay failed"; }
+check_law "$TMP/log"
 
 # rsyslog writes asynchronously: wait for the last message of every output.
 all_there() {

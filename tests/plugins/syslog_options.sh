@@ -76,6 +76,7 @@ CLEANUP_HOOKS="$CLEANUP_HOOKS stop_daemon"
 wait_for 20 grep -q "output down: write failed, retrying" "$TMP/down.out" || fail "down: $(cat "$TMP/down.out")"
 kill -TERM $pid
 wait $pid
+check_law "$TMP/down.out"
 grep -q "output down: cannot connect to $TMP/nobody.sock (dgram): No such file or directory" "$TMP/down.out" ||
 	fail "down: $(cat "$TMP/down.out")"
 grep -Eq "output down: enqueued=10 written=0 dropped=0 undelivered=10 retries=[1-9]" "$TMP/down.out" ||

@@ -69,6 +69,7 @@ wait_for 10 grep -q "SIGHUP" "$TMP/log" || fail "SIGHUP not seen"
 make_events 100 401 >&3
 exec 3>&-
 wait $pid || { cat "$TMP/log"; fail "the daemon failed: $?"; }
+check_law "$TMP/log"
 pid=
 for t in dgramA tcpA ustreamA; do
 	wait_for 20 have $t 500 || fail "$t: $(count $t) of 500 events"
@@ -122,6 +123,7 @@ touch "$TMP/restarted"
 wait $writer
 exec 3>&-
 wait $pid || { cat "$TMP/log"; fail "the daemon failed: $?"; }
+check_law "$TMP/log"
 pid=
 [ $after -le $((CHUNKS * 100)) ] || fail "the writer finished before rsyslogd was back; nothing to check"
 total=$((CHUNKS * 100))
@@ -171,6 +173,7 @@ kill -CONT "$RSYSLOG_PID"
 wait $feeder
 exec 3>&-
 wait $pid || { cat "$TMP/log"; fail "the daemon failed: $?"; }
+check_law "$TMP/log"
 pid=
 for t in dgramC tcpC ustreamC; do
 	wait_for 30 have $t $N || fail "$t: $(count $t) of $N events after the hang"

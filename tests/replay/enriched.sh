@@ -14,6 +14,7 @@ EXTRA_CONFIG='node = "testnode";' write_config "$TMP/a.conf" \
 	"plugin = \"file\"; name = \"goaudit\"; path = \"$TMP/goaudit.json\";"
 "$AUDITSTREAM" -c "$TMP/a.conf" --replay "$FIXTURES/auditd-basic.log" 2>"$TMP/log" ||
 	{ cat "$TMP/log"; fail "replay exited with $?"; }
+check_law "$TMP/log"
 
 py "$FIXTURES/enriched/auditd-basic.expected.json" "$TMP/enriched.json" "$TMP/raw.json" \
 	"$FIXTURES/auditd-basic.log" "$TMP/goaudit.json" <<'PY' || exit 1

@@ -48,6 +48,7 @@ start() {	# CONFIG
 finish() {	# closes the input; the daemon drains and exits 0
 	exec 3>&-
 	wait $pid || { cat "$TMP/log"; fail "exit status $?"; }
+	check_law "$TMP/log"
 	pid=
 }
 

@@ -15,6 +15,7 @@ run() {
 		"plugin = \"file\"; path = \"$TMP/$name.json\"; ${OUT_EXTRA:-}"
 	"$AUDITSTREAM" -c "$TMP/$name.conf" --replay "$FIXTURES/auditd-basic.log" 2>"$TMP/$name.log" ||
 		{ cat "$TMP/$name.log"; fail "$name: replay exited with $?"; }
+	check_law "$TMP/$name.log"
 }
 
 # serials FILE : the event serials in FILE, loss events left out.
@@ -77,6 +78,7 @@ EXTRA='' write_config "$TMP/two.conf" \
 	"plugin = \"file\"; name = \"nonet\"; path = \"$TMP/nonet.json\"; format = \"enriched\"; filters = ( { key = \"net\"; } );"
 "$AUDITSTREAM" -c "$TMP/two.conf" --replay "$FIXTURES/auditd-basic.log" 2>"$TMP/two.log" ||
 	{ cat "$TMP/two.log"; fail "two outputs: replay exited with $?"; }
+check_law "$TMP/two.log"
 [ "$(serials "$TMP/all.json")" = "$ALL" ] || fail "unfiltered output: $(serials "$TMP/all.json")"
 got=$(python3 -c 'import json,sys
 print(" ".join(str(e["serial"]) for e in map(json.loads, open(sys.argv[1])) if "serial" in e))' "$TMP/nonet.json")

@@ -9,6 +9,7 @@
 write_config "$TMP/a.conf" "plugin = \"file\"; path = \"$TMP/out.json\";"
 "$AUDITSTREAM" -c "$TMP/a.conf" --replay "$FIXTURES/auditd-raw.log" 2>"$TMP/log" ||
 	{ cat "$TMP/log"; fail "replay exited with $?"; }
+check_law "$TMP/log"
 
 # The same through stdin must give the same bytes.
 write_config "$TMP/b.conf" "plugin = \"file\"; path = \"$TMP/out-stdin.json\";"

@@ -14,6 +14,7 @@ for fx in auditd-raw auditd-basic; do
 			"plugin = \"file\"; path = \"$TMP/$fx.$fmt.json\"; format = \"$fmt\";"
 		"$AUDITSTREAM" -c "$TMP/$fmt.conf" --replay "$FIXTURES/$fx.log" 2>"$TMP/log" ||
 			{ cat "$TMP/log"; fail "$fx in $fmt: replay exited with $?"; }
+		check_law "$TMP/log"
 		grep -v '"type":"auditstream_loss"' "$TMP/$fx.$fmt.json" > "$TMP/$fx.$fmt.events"
 		if ! cmp "$FIXTURES/golden/$fx.$fmt.json" "$TMP/$fx.$fmt.events"; then
 			diff "$FIXTURES/golden/$fx.$fmt.json" "$TMP/$fx.$fmt.events" | head -c 3000

@@ -19,6 +19,7 @@ make_events 200 201 >&3
 wait_for 10 sh -c "[ -s '$TMP/out.json' ]" || fail "the file was not recreated"
 kill -TERM $pid
 wait $pid || { cat "$TMP/log"; fail "SIGTERM: exit status $?"; }
+check_law "$TMP/log"
 exec 3>&-
 cat "$TMP/out.json.1" "$TMP/out.json" > "$TMP/both.json"
 py "$TMP/both.json" <<'PY' || exit 1

@@ -18,6 +18,7 @@ wait_for 10 grep -q "write failed, retrying" "$TMP/log" || { kill $pid; fail "no
 sleep 0.5
 rm -f "$TMP/down"
 wait $pid || { cat "$TMP/log"; fail "replay failed"; }
+check_law "$TMP/log"
 py "$TMP/flaky.json" "$TMP/all.json" $N <<'PY' || exit 1
 import json, sys
 flaky = [json.loads(l)['sequence'] for l in open(sys.argv[1])]
@@ -39,6 +40,7 @@ write_config "$TMP/b.conf" \
 	"name = \"doomed\"; plugin = \"flaky\"; path = \"$TMP/doomed.json\"; down_flag = \"$TMP/nope\"; fatal_flag = \"$TMP/fatal\";" \
 	"name = \"all\"; plugin = \"file\"; path = \"$TMP/all.json\";"
 "$AUDITSTREAM" -c "$TMP/b.conf" --replay "$TMP/in.log" 2>"$TMP/log2" || { cat "$TMP/log2"; fail "FATAL must not stop the daemon"; }
+check_law "$TMP/log2"
 grep -q "output doomed: the plugin reported a fatal error: output disabled" "$TMP/log2" || fail "$(cat "$TMP/log2")"
 py "$TMP/all.json" "$TMP/log2" $N <<'PY' || fail "the healthy output must get all $N events and hear of the losses"
 import json, re, sys
@@ -69,6 +71,7 @@ while kill -0 $pid 2>/dev/null; do
 	sleep 0.1
 done
 wait $pid || fail "exit status after SIGTERM: $?"
+check_law "$TMP/log3"
 py "$TMP/log3" "$TMP/stuck.json" <<'PY' || exit 1
 import re, sys
 log = open(sys.argv[1]).read()
@@ -90,6 +93,7 @@ touch "$TMP/reject"
 write_config "$TMP/d.conf" \
 	"name = \"picky\"; plugin = \"flaky\"; path = \"$TMP/picky.json\"; down_flag = \"$TMP/nope\"; reject_flag = \"$TMP/reject\";"
 "$AUDITSTREAM" -c "$TMP/d.conf" --replay "$TMP/in.log" 2>"$TMP/log4" || fail "replay with a rejecting plugin"
+check_law "$TMP/log4"
 py "$TMP/picky.json" <<'PY' || exit 1
 import json, sys
 ev = [json.loads(l) for l in open(sys.argv[1])]

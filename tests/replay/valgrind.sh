@@ -25,6 +25,7 @@ for input in "$FIXTURES/auditd-raw.log" -; do
 	rc=$?
 	[ $rc -eq 0 ] || { cat "$TMP/vg.log" "$TMP/log"; fail "valgrind run on $input exited $rc"; }
 	[ -s "$TMP/vg.log" ] && { cat "$TMP/vg.log"; fail "valgrind reported something for $input"; }
+	check_law "$TMP/log"
 done
 # The run did its work: every event of the capture in each output.
 want=$(sed -n 's/.*msg=audit([0-9.]*:\([0-9]*\)).*/\1/p' "$FIXTURES/auditd-raw.log" | sort -u | wc -l)
