@@ -128,7 +128,7 @@ int field_find(const char *s, size_t n, const char *name, struct field *f)
  * three ranges (is_hex and hex_decode showed 3% each, on EXECVE's long
  * hex arguments). */
 #define H(c, v) [c] = (v) + 1
-static const uint8_t hex1[256] = {
+const uint8_t field_hex1[256] = {
 	H('0', 0), H('1', 1), H('2', 2), H('3', 3), H('4', 4), H('5', 5), H('6', 6), H('7', 7),
 	H('8', 8), H('9', 9), H('A', 10), H('B', 11), H('C', 12), H('D', 13), H('E', 14),
 	H('F', 15), H('a', 10), H('b', 11), H('c', 12), H('d', 13), H('e', 14), H('f', 15),
@@ -137,7 +137,7 @@ static const uint8_t hex1[256] = {
 
 static int hexval(char c)
 {
-	return (int)hex1[(unsigned char)c] - 1;
+	return (int)field_hex1[(unsigned char)c] - 1;
 }
 
 int is_hex(const char *s, size_t n)
@@ -147,7 +147,7 @@ int is_hex(const char *s, size_t n)
 	if (n == 0 || n % 2)
 		return 0;
 	for (size_t i = 0; i < n; i++)
-		ok &= hex1[(unsigned char)s[i]] != 0;
+		ok &= field_hex1[(unsigned char)s[i]] != 0;
 	return (int)ok;
 }
 
@@ -201,7 +201,7 @@ int hex_decode_if(struct buf *out, const char *s, size_t n)
 #endif
 	/* Decode first, judge once at the end: no branch per digit. */
 	for (; i < n; i += 2) {
-		unsigned hi = hex1[u[i]], lo = hex1[u[i + 1]];
+		unsigned hi = field_hex1[u[i]], lo = field_hex1[u[i + 1]];
 		bad |= (hi == 0) | (lo == 0);
 		*p++ = (char)((hi - 1) << 4 | ((lo - 1) & 15));
 	}

@@ -43,6 +43,9 @@ static inline int name_is(const char *lit, const char *name, size_t len)
 	return lit[len] == '\0';
 }
 
+/* A hex digit's value + 1 for each byte; 0 for other bytes. */
+extern const uint8_t field_hex1[256];
+
 /* 1 if s[0..n) is a non-empty, even run of hex digits. */
 int is_hex(const char *s, size_t n);
 /* Appends the bytes that the hex text s[0..n) encodes; is_hex() must hold. */

@@ -21,17 +21,9 @@
 #include "format/enrich_tables.h"
 #include "format/json.h"
 
-/* Digit values + 1 (0: not a digit), one load per byte: field_num runs
- * for every capability set and mode (a loop with a division per digit
- * was the largest cost these interpretations added). */
-#define D(c, v) [c] = (v) + 1
-static const uint8_t digit1[256] = {
-	D('0', 0), D('1', 1), D('2', 2), D('3', 3), D('4', 4), D('5', 5), D('6', 6), D('7', 7),
-	D('8', 8), D('9', 9), D('A', 10), D('B', 11), D('C', 12), D('D', 13), D('E', 14),
-	D('F', 15), D('a', 10), D('b', 11), D('c', 12), D('d', 13), D('e', 14), D('f', 15),
-};
-#undef D
-
+/* field_num runs for every capability set and mode: digits by one table
+ * load (field_hex1), and no division per digit until overflow is possible
+ * (the loop with one was the largest cost these interpretations added). */
 uint64_t field_num(const struct field *f, int base)
 {
 	const unsigned char *s = (const unsigned char *)f->val, *e = s + f->vlen;
@@ -44,7 +36,7 @@ uint64_t field_num(const struct field *f, int base)
 	if (base == 16 && e - s > 2 && s[0] == '0' && (s[1] | 0x20) == 'x')
 		s += 2;
 	for (unsigned n = 0; s < e; s++, n++) {
-		unsigned d = digit1[*s] - 1u;
+		unsigned d = field_hex1[*s] - 1u;
 		if (d >= (unsigned)base)
 			break;
 		if (n >= safe && v > (UINT64_MAX - d) / (unsigned)base)

@@ -21,6 +21,7 @@
  *
  * Usage: auparse_oracle [-v] [LOG...]  (default: the corpus in $top_srcdir).
  * Needs $top_builddir/auditstream and its file plugin. */
+#include <auditstream/util.h>
 #include <auparse.h>
 #include <libaudit.h>
 #include <cjson/cJSON.h>
@@ -91,32 +92,7 @@ static void s_clear(struct str *s)
 }
 
 /* Valid UTF-8 as the JSON writer makes it: each byte of an invalid sequence
- * becomes U+FFFD (core/format/json.c). */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	unsigned char c = s[0];
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		return n >= 2 && (s[1] & 0xc0) == 0x80 ? 2 : 0;
-	if (c >= 0xe0 && c <= 0xef) {
-		if (n < 3 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
-			return 0;
-		if ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] > 0x9f))
-			return 0;
-		return 3;
-	}
-	if (c >= 0xf0 && c <= 0xf4) {
-		if (n < 4 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 || (s[3] & 0xc0) != 0x80)
-			return 0;
-		if ((c == 0xf0 && s[1] < 0x90) || (c == 0xf4 && s[1] > 0x8f))
-			return 0;
-		return 4;
-	}
-	return 0;
-}
-
+ * becomes U+FFFD (core/format/json.c; the SDK's util.h has the same test). */
 static void utf8_fix(struct str *out, const char *in)
 {
 	const unsigned char *u = (const unsigned char *)in;
@@ -124,7 +100,7 @@ static void utf8_fix(struct str *out, const char *in)
 
 	s_clear(out);
 	for (size_t i = 0; i < n;) {
-		size_t l = utf8_len(u + i, n - i);
+		size_t l = auditstream_utf8_len(u + i, n - i);
 		if (l) {
 			s_add(out, in + i, l);
 			i += l;
