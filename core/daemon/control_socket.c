@@ -42,6 +42,22 @@ static void set_timeout(int fd, int opt, unsigned ms)
 	setsockopt(fd, SOL_SOCKET, opt, &tv, sizeof(tv));
 }
 
+int ctl_socket_set_owner(struct ctl_socket *c, uid_t uid, gid_t gid)
+{
+	char dir[sizeof(c->path)];
+
+	if (c->listen_fd < 0)
+		return 0;
+	strcpy(dir, c->path);
+	if (lchown(c->path, uid, gid) < 0 || (c->made_dir && chown(dirname(dir), uid, gid) < 0)) {
+		int rc = -errno;
+		log_warn("control socket %s: cannot give it to uid %u: %s; only root may ask",
+			 c->path, (unsigned)uid, strerror(-rc));
+		return rc;
+	}
+	return 0;
+}
+
 void ctl_socket_init(struct ctl_socket *c)
 {
 	memset(c, 0, sizeof(*c));
@@ -141,8 +157,10 @@ int ctl_socket_open(struct ctl_socket *c, const char *path)
 		return rc;
 	}
 	rc = bind_private(fd, &sa);
-	if (rc == -ENOENT && (rc = make_parent(path)) == 0)
+	if (rc == -ENOENT && (rc = make_parent(path)) == 0) {
+		c->made_dir = 1;
 		rc = bind_private(fd, &sa);
+	}
 	if (rc == -EADDRINUSE && (rc = remove_stale(&sa)) == 0)
 		rc = bind_private(fd, &sa);
 	made = rc == 0;

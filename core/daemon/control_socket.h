@@ -26,6 +26,7 @@ struct ctl_socket {
 	pthread_t thread;
 	int running;
 	unsigned told_peer;	/* refused clients logged */
+	int made_dir;		/* the directory was made here */
 	ctl_render_fn render;
 	void *arg;
 };
@@ -39,6 +40,12 @@ struct ctl_socket {
  * starts (the file gets its mode through umask).  0, or -errno (logged,
  * naming the path); the struct can then be closed as it is. */
 int ctl_socket_open(struct ctl_socket *c, const char *path);
+
+/* Gives the socket (and its directory, when ctl_socket_open made it) to the
+ * user the daemon is about to switch to, so that user may ask too and the
+ * daemon may remove it at exit.  Call as root, before the switch.  0 or
+ * -errno (logged). */
+int ctl_socket_set_owner(struct ctl_socket *c, uid_t uid, gid_t gid);
 
 /* Starts the thread that answers each connection with render(arg, f).
  * Call after signals are blocked, so the thread inherits the mask.

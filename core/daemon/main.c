@@ -246,6 +246,8 @@ static int run(const struct args *a, struct config *cfg)
 	 * second daemon then fails on the audit pid, which says more). */
 	if (rc == 0 && ctl_sock)
 		ctl_socket_open(&ctl, ctl_sock);
+	if (rc == 0 && !a->replay && cfg->switch_user)
+		ctl_socket_set_owner(&ctl, cfg->run_uid, cfg->run_gid);
 	/* The daemon, before its first thread: every thread inherits the
 	 * reduced set.  A replay runs as whoever started it. */
 	if (rc == 0 && !a->replay && (rc = privilege_drop(cfg)) < 0)

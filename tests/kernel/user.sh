@@ -4,7 +4,8 @@
 # and CAP_AUDIT_READ -- and that is enough: in unicast mode it loads its
 # rules, takes the audit pid, sees an execve and its canary, and at exit
 # clears its rules and gives the pid back; in multicast mode it loads rules
-# and reads the copy.  Its files (output, canary, state) are the user's.
+# and reads the copy.  Its files (output, canary, state) are the user's, and
+# so is its control socket, which that user may ask.
 . "$top_srcdir/tests/kernel/lib.sh"
 
 ldd "$AUDITSTREAM" | grep -q libcap-ng || cannot_run "this build does not link libcap-ng (configured --without-capng)"
@@ -38,7 +39,7 @@ check_user() {	# PID: every thread runs as nobody with only the audit caps
 canary=$TMP/state/canary
 EXTRA_CONFIG="user = \"nobody\";
 state_dir = \"$TMP/state\";
-control_socket = \"\";
+control_socket = \"$TMP/run/ctl.sock\";
 socket_buffer = { receive = 0; };
 canary = { enabled = true; path = \"$canary\"; interval_ms = 300; deadline_ms = 5000; };
 rules = ( \"-a always,exit -F arch=b64 -S execve -k astest-user\" );" \
@@ -55,7 +56,16 @@ wait_for 15 grep -q "$tag" "$TMP/out/u.json" || { cat "$TMP/u.log"; fail "no exe
 # The canary's read came back (SIGUSR1 logs the counters).
 wait_for 15 sh -c "kill -USR1 $DPID; grep -Eq 'canary: sent=[0-9]+ seen=[1-9]' '$TMP/u.log'" ||
 	{ cat "$TMP/u.log"; fail "no canary event came back as nobody"; }
+# The daemon's user may ask for the stats too (the socket is given to it).
+if command -v setpriv >/dev/null 2>&1; then
+	setpriv --reuid=nobody --regid="$gid" --clear-groups "$AUDITSTREAM" -c "$TMP/u.conf" --stats \
+		>"$TMP/stats" 2>"$TMP/stats.err" || fail "--stats as nobody: $(cat "$TMP/stats.err")"
+	grep -q '^auditstream_events_total [1-9]' "$TMP/stats" || fail "--stats as nobody: $(head -5 "$TMP/stats")"
+else
+	note "setpriv missing: --stats as the daemon's user not checked"
+fi
 stop_daemon "$DPID" || { cat "$TMP/u.log"; fail "exit status as nobody"; }
+[ -e "$TMP/run/ctl.sock" ] && fail "the control socket was left behind"
 [ "$(status_field pid)" = 0 ] || fail "audit pid not given back: $(status_field pid)"
 auditctl -l | grep -q -- "astest-user\|auditstream_canary" && fail "rules left after exit: $(auditctl -l)"
 grep -Eq "canary: sent=[0-9]+ seen=[1-9][0-9]* missed=0" "$TMP/u.log" || { grep canary "$TMP/u.log"; fail "canary counters"; }
