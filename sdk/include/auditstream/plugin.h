@@ -18,7 +18,10 @@
  *   `plugin = "NAME"` (loaded as <plugin_dir>/NAME.so) or with an absolute
  *   path `plugin = "/path/to/NAME.so"`; either way the file and every
  *   directory above it must be owned by root (or the daemon's user) and not
- *   writable by group or others.
+ *   writable by group or others.  The core loads the file it checked
+ *   through its descriptor (dlopen of /proc/self/fd/N), so an RPATH of
+ *   $ORIGIN does not name the plugin's directory: link libraries by
+ *   absolute RPATH or from the system's paths.
  *
  *   The descriptor it returns names the plugin, declares its options and
  *   holds its callbacks.  The core calls them like this, per configured
