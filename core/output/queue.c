@@ -2,7 +2,16 @@
  * only when the other side waits, and a waiting consumer is signalled once,
  * not once per push until it runs (with both threads on one core that was a
  * futex call and often a context switch per event), so a busy pipeline
- * makes few futex calls. */
+ * makes few futex calls.
+ *
+ * A consumer that finds fewer than QUEUE_LINGER_BATCH events lingers up to
+ * QUEUE_LINGER_MS for more before it takes them; the end of a held batch
+ * does not wake a lingering consumer (reaching QUEUE_LINGER_BATCH does).  The
+ * kernel reader wakes up for a few records at a time, so without this the
+ * worker was woken (a futex call, two context switches and lock contention
+ * on both sides) for every one or two events: 11% of the daemon's CPU on
+ * the getppid load (bench/RESULTS.md, issue 18).  Events wait at most
+ * QUEUE_LINGER_MS longer; an idle consumer still sleeps without a timer. */
 #include "output/queue.h"
 
 #include <errno.h>
@@ -50,11 +59,40 @@ void queue_destroy(struct queue *q)
 	pthread_cond_destroy(&q->not_full);
 }
 
+enum { WAIT_NONE, WAIT_DEEP, WAIT_LINGER };	/* q->consumer_waiting */
+
+static struct timespec deadline_in(unsigned ms)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_REALTIME, &t);
+	t.tv_sec += ms / 1000;
+	t.tv_nsec += (long)(ms % 1000) * 1000000;
+	if (t.tv_nsec >= 1000000000) {
+		t.tv_sec++;
+		t.tv_nsec -= 1000000000;
+	}
+	return t;
+}
+
 /* Under q->mu. */
 static void wake_consumer(struct queue *q)
 {
 	q->consumer_waiting = 0;	/* one signal per wait is enough */
 	pthread_cond_signal(&q->not_empty);
+}
+
+/* Under q->mu, after a push: does a waiting consumer get a signal now?  A
+ * small queue could fill (and drop, or block) before a deferred wake-up: it
+ * wakes per event as before, and so does one past half its byte bound. */
+static int wake_due(const struct queue *q)
+{
+	size_t batch = q->consumer_waiting == WAIT_LINGER ? QUEUE_LINGER_BATCH : QUEUE_WAKE_BATCH;
+
+	if (!q->held && q->consumer_waiting == WAIT_DEEP)
+		return 1;
+	return q->count >= batch || q->cap < 4 * QUEUE_WAKE_BATCH ||
+	       (q->max_bytes && q->bytes > q->max_bytes / 2);
 }
 
 /* Under q->mu: no room for e, by count or by bytes. */
@@ -92,16 +130,10 @@ static int wait_room(struct queue *q, const struct event *e)
 
 	while (full(q, e) && waits && !q->closed) {
 		/* Wake up now and then: a stop request must not wait for a dead peer. */
-		struct timespec until;
+		struct timespec until = deadline_in(100);
 
 		if (q->give_up && q->give_up())
 			return -1;
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_nsec += 100 * 1000000;
-		if (until.tv_nsec >= 1000000000) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000;
-		}
 		if (q->consumer_waiting)	/* it may not know yet: we held it */
 			wake_consumer(q);
 		q->producer_waiting++;
@@ -141,12 +173,7 @@ int queue_push(struct queue *q, struct event *e)
 		q->ring[(q->head + q->count) % q->cap] = e;
 		q->count++;
 		q->bytes += event_bytes(e);
-		/* A small queue could fill (and drop, or block) before a
-		 * deferred wake-up: it wakes per event as before, and so does
-		 * one past half its byte bound. */
-		if (q->consumer_waiting &&
-		    (!q->held || q->count >= QUEUE_WAKE_BATCH || q->cap < 4 * QUEUE_WAKE_BATCH ||
-		     (q->max_bytes && q->bytes > q->max_bytes / 2)))
+		if (q->consumer_waiting && wake_due(q))
 			wake_consumer(q);
 	}
 	pthread_mutex_unlock(&q->mu);
@@ -173,7 +200,7 @@ void queue_release(struct queue *q)
 {
 	pthread_mutex_lock(&q->mu);
 	q->held = 0;
-	if (q->consumer_waiting && q->count)
+	if (q->consumer_waiting == WAIT_DEEP && q->count)	/* a lingering one comes anyway */
 		wake_consumer(q);
 	pthread_mutex_unlock(&q->mu);
 }
@@ -197,13 +224,30 @@ static size_t take(struct queue *q, struct event **out, size_t max)
 	return n;
 }
 
+/* Under q->mu: waits up to QUEUE_LINGER_MS for a batch worth taking.  One
+ * wait: a producer that signals wants the consumer now (QUEUE_LINGER_BATCH
+ * reached, a small queue, half the bytes, or it is about to block). */
+static void linger(struct queue *q)
+{
+	struct timespec until;
+
+	if (q->count >= QUEUE_LINGER_BATCH || q->closed || q->kicked || q->cap < 4 * QUEUE_WAKE_BATCH ||
+	    (q->max_bytes && q->bytes > q->max_bytes / 2))
+		return;
+	until = deadline_in(QUEUE_LINGER_MS);
+	q->consumer_waiting = WAIT_LINGER;
+	pthread_cond_timedwait(&q->not_empty, &q->mu, &until);
+	q->consumer_waiting = WAIT_NONE;
+}
+
 size_t queue_pop(struct queue *q, struct event **out, size_t max)
 {
 	size_t n;
 
 	pthread_mutex_lock(&q->mu);
+	linger(q);
 	while (q->count == 0 && !q->closed && !q->kicked) {
-		q->consumer_waiting = 1;
+		q->consumer_waiting = WAIT_DEEP;
 		pthread_cond_wait(&q->not_empty, &q->mu);
 		q->consumer_waiting = 0;
 	}
@@ -308,19 +352,12 @@ uint64_t queue_take_unreported(struct queue *q, uint64_t *first_serial)
 
 size_t queue_pop_timeout(struct queue *q, struct event **out, size_t max, unsigned timeout_ms)
 {
-	struct timespec until;
+	struct timespec until = deadline_in(timeout_ms);
 	size_t n;
 
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += timeout_ms / 1000;
-	until.tv_nsec += (long)(timeout_ms % 1000) * 1000000;
-	if (until.tv_nsec >= 1000000000) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000;
-	}
 	pthread_mutex_lock(&q->mu);
 	while (timeout_ms && q->count == 0 && !q->closed && !q->kicked) {
-		q->consumer_waiting = 1;
+		q->consumer_waiting = WAIT_DEEP;
 		if (pthread_cond_timedwait(&q->not_empty, &q->mu, &until) == ETIMEDOUT)
 			break;
 	}

@@ -32,7 +32,7 @@ struct queue {
 	pthread_cond_t not_empty, not_full;
 	int closed;		/* no more pushes will come */
 	int kicked;		/* wake the consumer without an event */
-	int consumer_waiting;	/* cleared by the one signal that wakes it */
+	int consumer_waiting;	/* deep or lingering; cleared by the one signal that wakes it */
 	int producer_waiting;
 	int held;		/* queue_hold(): wake the consumer per batch, not per event */
 	int wait_always;	/* a file input: wait when full, whatever `overflow` says */
@@ -71,6 +71,10 @@ void queue_set_wait_always(struct queue *q, int on);
  * worth of records, so the worker gets batches and the reader makes one
  * futex call per batch instead of one per event.  Producer thread only. */
 #define QUEUE_WAKE_BATCH 64
+/* A consumer that finds fewer than QUEUE_LINGER_BATCH events waits up to
+ * QUEUE_LINGER_MS for them before it takes fewer (see queue.c). */
+#define QUEUE_LINGER_BATCH 256
+#define QUEUE_LINGER_MS 4
 void queue_hold(struct queue *q);
 void queue_release(struct queue *q);
 

@@ -29,14 +29,14 @@
 #define UNPOISON(e, sz) ((void)(e), (void)(sz))
 #endif
 
-#define EVENT_CLASS_MALLOC 0xffffffffu
 #define POOL_MAX_FREE (2u << 20)	/* keeps RSS in the 10 MB budget */
 
 /* Block sizes: steps of ~1.5x, so a block wastes at most a third. */
-static const uint32_t class_size[] = {
+const uint32_t event_class_size[] = {
 	256, 384, 512, 768, 1024, 1536, 2048, 3072, 4096, 6144, 8192, 12288, 16384,
 };
-#define NCLASS (sizeof(class_size) / sizeof(class_size[0]))
+#define NCLASS (sizeof(event_class_size) / sizeof(event_class_size[0]))
+#define class_size event_class_size
 
 struct event_pool {
 	pthread_mutex_t mu;			/* guards taken[] */
@@ -122,12 +122,6 @@ void event_unref(struct event *e)
 {
 	if (e && atomic_fetch_sub_explicit(&e->refs, 1, memory_order_acq_rel) == 1)
 		pool_put(e);
-}
-
-size_t event_bytes(const struct event *e)
-{
-	return e->size_class == EVENT_CLASS_MALLOC ? offsetof(struct event, json) + e->pub.json_len + 1
-						   : class_size[e->size_class];
 }
 
 size_t event_pool_free_bytes(void)

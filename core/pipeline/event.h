@@ -31,9 +31,17 @@ static inline void event_ref(struct event *e)
 /* The last unref may come from any thread. */
 void event_unref(struct event *e);
 
+#define EVENT_CLASS_MALLOC 0xffffffffu
+extern const uint32_t event_class_size[];
+
 /* The memory e takes: its block (header and JSON, rounded up to the pool's
- * size class).  For byte bounds on queues. */
-size_t event_bytes(const struct event *e);
+ * size class).  For byte bounds on queues: inline, it is asked twice per
+ * event and output. */
+static inline size_t event_bytes(const struct event *e)
+{
+	return e->size_class == EVENT_CLASS_MALLOC ? offsetof(struct event, json) + e->pub.json_len + 1
+						   : event_class_size[e->size_class];
+}
 
 /* Free blocks the pool holds now, in bytes (for tests and stats). */
 size_t event_pool_free_bytes(void);

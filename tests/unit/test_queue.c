@@ -583,7 +583,7 @@ START_TEST(hold_defers_wake)
 	pthread_mutex_lock(&q.mu);
 	waiting = q.consumer_waiting;	/* a signal clears it */
 	pthread_mutex_unlock(&q.mu);
-	ck_assert_int_eq(waiting, 1);
+	ck_assert_int_ne(waiting, 0);
 	queue_release(&q);
 	ck_assert_int_eq(pthread_join(t, NULL), 0);
 	ck_assert_uint_eq(j.n, 2);

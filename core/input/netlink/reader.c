@@ -28,6 +28,7 @@ struct reader {
 	uint32_t last_lost;
 	uint64_t next_status_ms;
 	uint64_t enobufs_unreported;
+	uint64_t now_ms;	/* read once per drain: a clock call per record was 1.2% of the CPU */
 	struct restart_gap gap;
 };
 
@@ -72,7 +73,7 @@ static void on_msg(void *arg, int type, const char *payload, size_t len)
 		return;
 	}
 	restart_gap_seen(&r->gap, r->p, rec.serial);
-	pipeline_record(r->p, &rec, now_monotonic_ms());
+	pipeline_record(r->p, &rec, r->now_ms);
 }
 
 static void report_enobufs(struct reader *r)
@@ -102,6 +103,7 @@ static int drain(struct reader *r, int limit)
 {
 	int i;
 
+	r->now_ms = now_monotonic_ms();
 	/* A batch already received is always handed out whole: control
 	 * requests read the socket directly and must not overtake it. */
 	for (i = 0; i < limit || nl_rx_pending(&r->nl); i++) {
@@ -160,6 +162,7 @@ static void nl_stop(struct input *in)
 {
 	struct reader *r = in->priv;
 
+	r->now_ms = now_monotonic_ms();	/* for records read by the control requests */
 	control_stop(&r->ctl, &r->nl, on_msg, r);
 	drain_socket(r, 1 << 20);
 	report_enobufs(r);
@@ -186,6 +189,7 @@ static int nl_start(struct input *in)
 		return rc;
 	}
 	restart_gap_open(&r->gap, in->cfg->state_dir);	/* before the first record */
+	r->now_ms = now_monotonic_ms();
 	if ((rc = control_start(&r->ctl, &r->nl, on_msg, r)) < 0)
 		return rc;
 	if (r->ctl.canary) {

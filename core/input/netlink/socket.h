@@ -56,7 +56,7 @@ long nl_recv(struct nl *n, int *type, const char **payload);
  * is valid until the next call.  nl_rx_pending() says whether messages of
  * the last batch are still to be handed out (drain them before using
  * nl_recv() or nl_request(), or records would be reordered). */
-#define NL_RX_BATCH 32
+#define NL_RX_BATCH 64
 long nl_recv_many(struct nl *n, int *type, const char **payload);
 int nl_rx_pending(const struct nl *n);
 
