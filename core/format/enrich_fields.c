@@ -2,7 +2,7 @@
 #include "format/enrich_fields.h"
 #include "util/bytes.h"
 
-#include "format/enrich_interp.h"
+#include "format/interp_kind.h"
 
 #include <pthread.h>
 #include <stdatomic.h>

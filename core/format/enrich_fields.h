@@ -85,7 +85,7 @@ enum {
 	FK_PID = 1 << 11,	/* the process: its cgroup and container */
 	FK_PPID = 1 << 12,
 };
-/* Bits FK_IK_SHIFT and up: the field's enum interp_kind (enrich_interp.h). */
+/* Bits FK_IK_SHIFT and up: the field's enum interp_kind (interp_kind.h). */
 #define FK_IK_SHIFT 16
 unsigned field_kind(const char *name, size_t len);
 

@@ -10,17 +10,9 @@
 
 #include "format/enrich_args.h"
 #include "format/enrich_fields.h"
+#include "format/interp_kind.h"
 #include "format/uidmap.h"
 #include "util/buf.h"
-
-/* How a field is interpreted, by name (libauparse's typetab.h); kept in
- * field_kind()'s bits FK_IK_SHIFT and up. */
-enum interp_kind {
-	IK_NONE, IK_PERM, IK_MODE, IK_FLAGS, IK_PROMISC, IK_CAPABILITY, IK_SUCCESS, IK_ARG,
-	IK_SIGNAL, IK_LIST, IK_CAP_BITMAP, IK_NFPROTO, IK_ICMPTYPE, IK_PROTOCOL,
-	IK_PERSONALITY, IK_SECCOMP, IK_OFLAG, IK_HOOK, IK_NETACTION, IK_MACPROTO, IK_IOCTL,
-	IK_FANOTIFY, IK_NLMCGRP, IK_RESOLVE, IK_KEY,
-};
 
 /* What a record has shown so far that later fields' meaning depends on. */
 struct rec_ctx {
