@@ -93,6 +93,7 @@ static const struct key top_keys[] = {
 	{ "user", CONFIG_TYPE_STRING, NULL },
 	{ "group", CONFIG_TYPE_STRING, NULL },
 	{ "node", CONFIG_TYPE_STRING, NULL },
+	{ "goaudit_container", CONFIG_TYPE_BOOL, NULL },
 	{ "log_level", CONFIG_TYPE_STRING, NULL },
 	{ "input", CONFIG_TYPE_GROUP, input_keys },
 	{ "socket_buffer", CONFIG_TYPE_GROUP, socket_keys },
@@ -383,6 +384,7 @@ static void set_defaults(struct config *c)
 	c->user = DAEMON_USER;
 	c->state_dir = STATEDIR;
 	c->node = NULL;
+	c->goaudit_container = 0;
 	c->log_level = LOG_LVL_INFO;
 	c->input_mode = INPUT_UNICAST;
 	c->enable_audit = 1;
@@ -535,6 +537,7 @@ static int load_values(struct config *c, config_setting_t *root)
 	if (load_user(c, root) < 0)
 		rc = -EINVAL;
 	c->node = get_str(root, "node", NULL);
+	get_bool(root, "goaudit_container", &c->goaudit_container);
 	s = get_str(root, "log_level", "info");
 	if ((c->log_level = log_level_from_name(s)) < 0)
 		rc = bad(config_setting_lookup(root, "log_level"),

@@ -55,6 +55,7 @@ struct config {
 	uid_t run_uid;
 	gid_t run_gid;
 	const char *node;		/* NULL: the hostname */
+	int goaudit_container;		/* goaudit events get "container" (off: go-audit's shape) */
 	int log_level;
 
 	enum input_mode input_mode;

@@ -29,8 +29,8 @@
 struct slot {
 	uint32_t pid;
 	uint64_t read_sec;	/* 0: empty */
-	unsigned len;		/* of json */
-	char json[PATH_MAX_KEPT + 160];
+	size_t len;		/* of path */
+	char path[PATH_MAX_KEPT];
 };
 
 struct container_cache {
@@ -187,10 +187,15 @@ static ssize_t read_cgroup(const struct container_cache *c, uint32_t pid, char *
 	return (ssize_t)bestlen;
 }
 
-static void render(struct buf *b, const char *path, size_t n)
+int container_json(struct container_cache *c, struct buf *b, uint32_t pid, uint64_t now_sec,
+		   int reread)
 {
 	struct container_ref r;
+	size_t n;
+	const char *path = container_cgroup(c, pid, now_sec, reread, &n);
 
+	if (!path)
+		return 0;
 	buf_adds(b, "{\"cgroup\":");
 	json_add_string(b, path, n);
 	if (container_parse(path, n, &r)) {
@@ -200,31 +205,23 @@ static void render(struct buf *b, const char *path, size_t n)
 		json_add_string(b, r.id, r.idlen);
 		buf_addc(b, '}');
 	}
-	buf_addc(b, '}');
+	return buf_addc(b, '}') == 0;
 }
 
-int container_json(struct container_cache *c, struct buf *b, uint32_t pid, uint64_t now_sec,
-		   int reread)
+const char *container_cgroup(struct container_cache *c, uint32_t pid, uint64_t now_sec,
+			     int reread, size_t *len)
 {
 	struct slot *s = &c->slots[(pid ^ pid >> 8) % CACHE_SLOTS];
-	char path[PATH_MAX_KEPT];
-	struct buf one = { 0 };
 	ssize_t n;
 
-	if (!reread && s->read_sec && s->pid == pid && now_sec - s->read_sec < CACHE_TTL)
-		return buf_add(b, s->json, s->len) == 0;
-	if ((n = read_cgroup(c, pid, path, sizeof(path))) < 0)
-		return 0;
-	render(&one, path, (size_t)n);
-	if (!one.p)
-		return 0;
-	if (one.len <= sizeof(s->json)) {
+	if (reread || !s->read_sec || s->pid != pid || now_sec - s->read_sec >= CACHE_TTL) {
+		s->read_sec = 0;
+		if ((n = read_cgroup(c, pid, s->path, sizeof(s->path))) < 0)
+			return NULL;
 		s->pid = pid;
+		s->len = (size_t)n;
 		s->read_sec = now_sec ? now_sec : 1;
-		s->len = (unsigned)one.len;
-		memcpy(s->json, one.p, one.len);
 	}
-	n = buf_add(b, one.p, one.len);
-	buf_free(&one);
-	return n == 0;
+	*len = s->len;
+	return s->path;
 }

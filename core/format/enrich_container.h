@@ -29,12 +29,17 @@ struct container_cache;
 struct container_cache *container_cache_new(const char *proc);
 void container_cache_free(struct container_cache *c);
 
-/* Appends {"cgroup":"...","container":{"runtime":"docker","id":"..."}} for
- * pid (the container part only where the path names one), from the cache
- * when it read the pid less than a few seconds ago, unless reread (an
- * execve: runtimes move a process into the container's cgroup just before
- * it execs the entrypoint).  Returns 1, or 0 when /proc/PID/cgroup cannot
- * be read (the process is gone): b unchanged. */
+/* The cgroup path of pid (not NUL-terminated, *len bytes; valid until
+ * the next call), from the cache when it read the pid less than a few
+ * seconds ago, unless reread (an execve: runtimes move a process into the
+ * container's cgroup just before it execs the entrypoint).  NULL when
+ * /proc/PID/cgroup cannot be read (the process is gone). */
+const char *container_cgroup(struct container_cache *c, uint32_t pid, uint64_t now_sec,
+			     int reread, size_t *len);
+
+/* Appends {"cgroup":"...","container":{"runtime":"docker","id":"..."}}
+ * (the container part only where the path names one) for pid: the
+ * enriched format's PID.  Returns 1, or 0 (b unchanged) as above. */
 int container_json(struct container_cache *c, struct buf *b, uint32_t pid, uint64_t now_sec,
 		   int reread);
 

@@ -14,6 +14,7 @@
 struct format_env {
 	struct uidmap *uidmap;	/* cached uid/gid names */
 	const char *node;	/* the node name outputs see */
+	int goaudit_container;	/* config goaudit_container */
 };
 
 struct format {

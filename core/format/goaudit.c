@@ -8,8 +8,11 @@
 #include <errno.h>
 #include <libaudit.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "format/enrich_container.h"
+#include "format/enrich_fields.h"
 #include "format/json.h"
 #include "util/bytes.h"
 
@@ -69,7 +72,55 @@ static int maps_uids(int type)
 	return type != AUDIT_EXECVE && type != AUDIT_CWD && type != AUDIT_SOCKADDR;
 }
 
+/* With goaudit_container: ,"container":{"pid":N,"cgroup":"...","runtime":
+ * "docker","id":"..."} for the event's process (the first pid= field), for
+ * events read live, as the enriched format's PID (enrich_container.c). */
+static void add_container(struct buf *b, const struct asm_event *ev, struct container_cache *cc,
+			  uint64_t now_sec)
+{
+	struct field f, sc, arch;
+	struct container_ref r;
+	const char *path = NULL, *name = NULL;
+	size_t n = 0;
+	int64_t pid = 0;
+
+	if (ev->sec + 60 < now_sec || ev->sec > now_sec + 60)
+		return;		/* a replayed old log: its pids are gone or reused */
+	for (unsigned i = 0; i < ev->nrec && !pid; i++) {
+		const char *t = ev->text + ev->recs[i].off;
+		size_t len = ev->recs[i].len;
+		if (!field_find(t, len, "pid", &f) || !is_decimal(f.val, f.vlen))
+			continue;
+		pid = field_int(f.val, f.vlen, 10);
+		if (ev->recs[i].type == AUDIT_SYSCALL && field_find(t, len, "arch", &arch) &&
+		    field_find(t, len, "syscall", &sc) && is_hex(arch.val, arch.vlen))
+			name = audit_syscall_to_name((int)field_int(sc.val, sc.vlen, 10),
+						     audit_elf_to_machine((unsigned)field_int(arch.val, arch.vlen, 16)));
+	}
+	if (pid <= 0 || pid > UINT32_MAX ||
+	    !(path = container_cgroup(cc, (uint32_t)pid, now_sec,
+				      name && strncmp(name, "execve", 6) == 0, &n)))
+		return;
+	buf_adds(b, ",\"container\":{\"pid\":");
+	buf_add_u64(b, (uint64_t)pid);
+	buf_adds(b, ",\"cgroup\":");
+	json_add_string(b, path, n);
+	if (container_parse(path, n, &r)) {
+		buf_adds(b, ",\"runtime\":");
+		json_add_string(b, r.runtime, strlen(r.runtime));
+		buf_adds(b, ",\"id\":");
+		json_add_string(b, r.id, r.idlen);
+	}
+	buf_addc(b, '}');
+}
+
 int format_goaudit(struct buf *b, const struct asm_event *ev, struct uidmap *um, uint64_t now_sec)
+{
+	return format_goaudit_ext(b, ev, um, NULL, now_sec);
+}
+
+int format_goaudit_ext(struct buf *b, const struct asm_event *ev, struct uidmap *um,
+		       struct container_cache *cc, uint64_t now_sec)
 {
 	struct uids uids = { .n = 0 };
 	char ts[4];
@@ -110,24 +161,47 @@ int format_goaudit(struct buf *b, const struct asm_event *ev, struct uidmap *um,
 		buf_adds(b, "\":");
 		json_add_string(b, name, strlen(name));
 	}
-	buf_adds(b, "}}");
-	return 0;
+	buf_addc(b, '}');
+	if (cc)
+		add_container(b, ev, cc, now_sec);
+	return buf_addc(b, '}') == 0 ? 0 : -ENOMEM;
 }
 
-/* Its scratch is the pipeline's uid name cache. */
+/* Its scratch: the pipeline's uid name cache, and the pid cache when
+ * goaudit_container is on. */
+struct goaudit_scratch {
+	struct uidmap *um;
+	struct container_cache *cc;	/* NULL: off (go-audit's shape) */
+};
+
 static void *goaudit_scratch_new(const struct format_env *env)
 {
-	return env->uidmap;
+	struct goaudit_scratch *g = calloc(1, sizeof(*g));
+
+	if (!g)
+		return NULL;
+	g->um = env->uidmap;
+	if (env->goaudit_container && !(g->cc = container_cache_new(NULL))) {
+		free(g);
+		return NULL;
+	}
+	return g;
 }
 
 static void goaudit_scratch_free(void *scratch)
 {
-	(void)scratch;
+	struct goaudit_scratch *g = scratch;
+
+	if (g)
+		container_cache_free(g->cc);
+	free(g);
 }
 
 static int goaudit_render(struct buf *out, const struct asm_event *ev, void *scratch, uint64_t now_sec)
 {
-	return format_goaudit(out, ev, scratch, now_sec);
+	struct goaudit_scratch *g = scratch;
+
+	return format_goaudit_ext(out, ev, g->um, g->cc, now_sec);
 }
 
 const struct format format_goaudit_def = {

@@ -11,4 +11,11 @@
 /* Appends the event's JSON to out.  Returns 0 or -ENOMEM. */
 int format_goaudit(struct buf *out, const struct asm_event *ev, struct uidmap *um, uint64_t now_sec);
 
+/* The same with, when cc is not NULL (config goaudit_container), the
+ * event's process: ,"container":{"pid":N,"cgroup":"...","runtime":"...",
+ * "id":"..."} for events read live. */
+struct container_cache;
+int format_goaudit_ext(struct buf *out, const struct asm_event *ev, struct uidmap *um,
+		       struct container_cache *cc, uint64_t now_sec);
+
 #endif

@@ -177,7 +177,8 @@ static void on_event(void *arg, const struct asm_event *ev)
 /* Every format's scratch: a few hundred bytes each until first used. */
 static int scratch_new(struct pipeline *p)
 {
-	struct format_env env = { .uidmap = p->uidmap, .node = p->node };
+	struct format_env env = { .uidmap = p->uidmap, .node = p->node,
+				  .goaudit_container = p->cfg->goaudit_container };
 
 	for (unsigned f = 0; f < format_count; f++)
 		if (!(p->scratch[f] = formats[f]->scratch_new(&env)))

@@ -4,7 +4,8 @@
 # systemd-nspawn create, a process moved into each (cgroup.procs) that then
 # execs; the enriched events of those execs carry PID.cgroup (the path
 # /proc/PID/cgroup shows) and PID.container {runtime, id}.  A process in a
-# plain scope gets its cgroup and no container.  Directories are removed.
+# plain scope gets its cgroup and no container.  With goaudit_container the
+# goaudit events carry the same.  Directories are removed.
 . "$top_srcdir/tests/kernel/lib.sh"
 
 V2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
@@ -31,7 +32,9 @@ nspawn machine.slice/systemd-nspawn@astest.service systemd-nspawn astest
 plain user.slice/session-9.scope - -
 CASES
 
-write_config "$TMP/a.conf" "plugin = \"file\"; path = \"$TMP/out.json\"; format = \"enriched\";"
+EXTRA_CONFIG='goaudit_container = true;' write_config "$TMP/a.conf" \
+	"plugin = \"file\"; path = \"$TMP/out.json\"; format = \"enriched\";" \
+	"plugin = \"file\"; name = \"goaudit\"; path = \"$TMP/goaudit.json\";"
 start_daemon "$TMP/a.conf" "$TMP/log"
 auditctl -a always,exit -F arch=b64 -S execve -F key=astest-ctr >/dev/null || fail "auditctl -a"
 
@@ -48,13 +51,14 @@ for name in $(cut -d' ' -f1 "$TMP/cases"); do
 	wait_for 15 grep -q "$tag-$name" "$TMP/out.json" || { cat "$TMP/log"; fail "no event for $name"; }
 done
 auditctl -D >/dev/null
-stop_daemon "$DPID" || fail "daemon exit status on SIGTERM"
-check_law "$TMP/log"
+stop_daemon "$DPID" || fail "daemon exit status on SIGTERM"	# checks the law too
 
-py "$TMP/out.json" "$TMP/cases" "$tag" "/$TOP" <<'PY' || exit 1
+py "$TMP/out.json" "$TMP/cases" "$tag" "/$TOP" "$TMP/goaudit.json" <<'PY' || exit 1
 import json, sys
-out, cases, tag, top = sys.argv[1:5]
+out, cases, tag, top, ga = sys.argv[1:6]
 events = [json.loads(l) for l in open(out)]
+# goaudit_container = true: the same in goaudit's "container", by serial
+gev = {e['sequence']: e for e in map(json.loads, open(ga)) if 'sequence' in e}
 bad = []
 for line in open(cases):
     name, path, runtime, cid = line.split()
@@ -71,6 +75,10 @@ for line in open(cases):
     want = None if runtime == '-' else {'runtime': runtime, 'id': cid}
     if pid.get('container') != want:
         bad.append('%s: container %r, want %r' % (name, pid.get('container'), want))
+    g = gev.get(hits[0]['serial'], {}).get('container')
+    gwant = dict(pid=hits[0]['SYSCALL']['pid'], cgroup=top + '/' + path, **(want or {}))
+    if g != gwant:
+        bad.append('%s: goaudit container %r, want %r' % (name, g, gwant))
     print('# %s: %s' % (name, json.dumps(pid)))
 for b in bad:
     print('FAIL:', b)
