@@ -58,6 +58,10 @@ fi
 
 dpkg -i $DEBS >"$TMP/dpkg.log" 2>&1 || { cat "$TMP/dpkg.log"; fail "dpkg -i"; }
 for p in $PKGS; do dpkg -L "$p"; done | sort -u > "$TMP/files"
+# auditd's plugin config for the audisp mode, as an example (never active).
+dpkg -L auditstream | grep -qx /usr/share/doc/auditstream/examples/audisp-auditstream.conf ||
+	fail "auditstream lacks the audisp example"
+[ -e /etc/audit/plugins.d/auditstream.conf ] && fail "the package activated an auditd plugin"
 # The service is installed but neither enabled nor started.
 if command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
 	systemctl is-enabled auditstream.service >/dev/null 2>&1 && fail "the service was enabled on install"
