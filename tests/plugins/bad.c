@@ -37,6 +37,7 @@ static int bad_create(const struct auditstream_host *h, struct auditstream_ctx *
 #ifdef BAD_MISUSE
 	host = h;
 	ctx = c;
+	h->log(c, AUDITSTREAM_LOG_INFO, "format %s", h->format(c));	/* ABI 1.1 */
 #endif
 	*i = NULL;
 	return 0;

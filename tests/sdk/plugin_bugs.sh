@@ -10,10 +10,11 @@
 [ -e "$PLUGDIR/misuse.so" ] || fail "tests/plugins/misuse.so not built"
 
 make_events 20 1 > "$TMP/in.log"
-write_config "$TMP/a.conf" 'name = "m"; plugin = "misuse"; queue = { batch = 1; };'
+write_config "$TMP/a.conf" 'name = "m"; plugin = "misuse"; format = "raw"; queue = { batch = 1; };'
 "$AUDITSTREAM" -c "$TMP/a.conf" --replay "$TMP/in.log" 2>"$TMP/log" || { cat "$TMP/log"; fail "replay"; }
 
 check_law "$TMP/log" m
+grep -q '^<6>output m: format raw$' "$TMP/log" || fail "host->format(): $(grep 'output m: format' "$TMP/log")"
 
 once() {	# PATTERN: exactly one line
 	c=$(grep -c -- "$1" "$TMP/log")
