@@ -533,6 +533,7 @@ static int spooled_step(struct output *o, struct event **b, const struct auditst
 	if (o->retry_at > now)
 		wait = o->retry_at - now < 100 ? (unsigned)(o->retry_at - now) : 100;
 	n = queue_pop_timeout(&o->q, b, max, wait);
+	atomic_fetch_add(&o->steps, 1);	/* even again in the worker's loop */
 	atomic_fetch_add(&o->in_hand, n);
 	handle_reopen(o);
 	reports_to_spool(o);
@@ -628,6 +629,7 @@ static void *worker(void *arg)
 		size_t n, k;
 
 		if (spool_busy(o)) {
+			/* spooled_step() makes the step odd once it popped */
 			if (spooled_step(o, b, pub, max))
 				break;
 			dirty = 1;
@@ -636,11 +638,13 @@ static void *worker(void *arg)
 				dirty = 0;
 				queue_kick(&o->q);	/* reports due go out now */
 			}
+			atomic_fetch_add(&o->steps, 1);
 			continue;
 		}
 		n = atomic_load(&o->flush_pending) || !o->instance ?
 		    queue_pop_timeout(&o->q, b, max, flush_wait(o, o->instance ? 1000 : 50)) :
 		    queue_pop(&o->q, b, max);
+		atomic_fetch_add(&o->steps, 1);
 		if (n == 0)
 			idle_create(o);
 		atomic_fetch_add(&o->in_hand, n);
@@ -668,6 +672,7 @@ static void *worker(void *arg)
 		if (reports_pending(o))
 			queue_kick(&o->q);	/* told now, not with the next event */
 		queue_done(&o->q);
+		atomic_fetch_add(&o->steps, 1);
 	}
 	if (dirty)
 		try_flush(o);
@@ -797,10 +802,11 @@ void output_release(struct output *o)
 	plugin_close(&o->plugin);
 }
 
-int output_idle(struct output *o)
+/* The worker's state, read term by term while it runs: a batch it took
+ * and finished between two reads would go unseen, so the reads count only
+ * if its step counter stayed put (and even: between batches). */
+static int idle_now(struct output *o)
 {
-	if (!o->running)
-		return queue_depth(&o->q) == 0;
 	if (atomic_load(&o->in_hand))
 		return 0;
 	/* A disabled output's worker still takes (and drops) what comes:
@@ -810,6 +816,16 @@ int output_idle(struct output *o)
 	if (atomic_load(&o->spool_bytes) || atomic_load(&o->flush_pending) || reports_pending(o))
 		return 0;
 	return queue_idle(&o->q);
+}
+
+int output_idle(struct output *o)
+{
+	uint64_t steps;
+
+	if (!o->running)
+		return queue_depth(&o->q) == 0;
+	steps = atomic_load(&o->steps);
+	return !(steps & 1) && idle_now(o) && atomic_load(&o->steps) == steps;
 }
 
 uint64_t output_taken(struct output *o)

@@ -59,6 +59,9 @@ struct output {
 	atomic_uint_least64_t reports;		/* loss events the worker made itself */
 	atomic_uint_least64_t recovered;	/* in the spool when it opened */
 	atomic_uint_least64_t in_hand;		/* in the worker's batch */
+	/* Odd while the worker handles a batch; output_idle() trusts what it
+	 * read only if this did not move meanwhile. */
+	atomic_uint_least64_t steps;
 	struct account acct;
 	/* Set and read only by the output's thread: drop() calls not yet
 	 * settled against what the plugin counted in *done. */
