@@ -25,6 +25,7 @@ t0=$(date +%s%N)
 wait_for 15 grep -q "$tag" "$TMP/log/events.json" || { cat "$TMP/log.txt"; fail "the command's event never came"; }
 note "the event was in the file $(( ($(date +%s%N) - t0) / 1000000 )) ms after the command (polled every 100 ms)"
 stop_daemon "$DPID" || { cat "$TMP/log.txt"; fail "exit status"; }
+check_law "$TMP/log.txt"
 py "$TMP/log/events.json" "$tag" <<'PY' || exit 1
 import json, sys
 path, tag = sys.argv[1:3]

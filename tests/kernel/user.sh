@@ -65,6 +65,7 @@ else
 	note "setpriv missing: --stats as the daemon's user not checked"
 fi
 stop_daemon "$DPID" || { cat "$TMP/u.log"; fail "exit status as nobody"; }
+check_law "$TMP/u.log"
 [ -e "$TMP/run/ctl.sock" ] && fail "the control socket was left behind"
 [ "$(status_field pid)" = 0 ] || fail "audit pid not given back: $(status_field pid)"
 auditctl -l | grep -q -- "astest-user\|auditstream_canary" && fail "rules left after exit: $(auditctl -l)"
@@ -87,6 +88,7 @@ tag="asusermc-$$-$(date +%s%N)"
 /bin/sh -c "/bin/echo $tag > /dev/null"
 wait_for 15 grep -q "$tag" "$TMP/out/m.json" || { cat "$TMP/m.log"; fail "no multicast event as nobody"; }
 stop_daemon "$DPID" || { cat "$TMP/m.log"; fail "multicast exit status as nobody"; }
+check_law "$TMP/m.log"
 auditctl -l | grep -q -- "astest-user-mc" && fail "multicast rule left after exit"
 
 # A user that does not exist is a config error with its line.
