@@ -263,16 +263,6 @@ static void unreport(struct output *o, unsigned reason, uint64_t count, struct e
 	event_unref(e);
 }
 
-static uint64_t queue_dropped(struct output *o)
-{
-	uint64_t n;
-
-	pthread_mutex_lock(&o->q.mu);
-	n = o->q.dropped;
-	pthread_mutex_unlock(&o->q.mu);
-	return n;
-}
-
 /* Drops of this reason neither in a loss event yet nor given up.  The
  * queue counts its own overflow drops. */
 static uint64_t pending(struct output *o, unsigned r)
@@ -286,7 +276,7 @@ static uint64_t pending(struct output *o, unsigned r)
 	if (r != ACCOUNT_QUEUE_OVERFLOW)
 		return account_pending(&o->acct, r);
 	told = atomic_load(&o->acct.reported[r]) + atomic_load(&o->acct.unreportable[r]);
-	return queue_dropped(o) - told;
+	return queue_dropped(&o->q) - told;
 }
 
 static int reports_pending(struct output *o)
@@ -843,14 +833,14 @@ uint64_t output_taken(struct output *o)
 
 uint64_t output_dropped(struct output *o)
 {
-	return queue_dropped(o) + account_dropped_total(&o->acct);
+	return queue_dropped(&o->q) + account_dropped_total(&o->acct);
 }
 
 void output_snapshot(struct output *o, struct account_snap *s)
 {
 	memset(s, 0, sizeof(*s));
 	account_copy(&o->acct, s);
-	s->dropped[ACCOUNT_QUEUE_OVERFLOW] += queue_dropped(o);
+	s->dropped[ACCOUNT_QUEUE_OVERFLOW] += queue_dropped(&o->q);
 	s->enqueued = atomic_load(&o->enqueued);
 	s->reports = atomic_load(&o->reports);
 	s->recovered = atomic_load(&o->recovered);

@@ -318,6 +318,16 @@ size_t queue_depth(struct queue *q)
 	return n;
 }
 
+uint64_t queue_dropped(struct queue *q)
+{
+	uint64_t n;
+
+	pthread_mutex_lock(&q->mu);
+	n = q->dropped;
+	pthread_mutex_unlock(&q->mu);
+	return n;
+}
+
 size_t queue_bytes(struct queue *q)
 {
 	size_t n;

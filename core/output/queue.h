@@ -102,6 +102,9 @@ size_t queue_bytes(struct queue *q);
 /* 1 past half of either bound: time to spool rather than queue on. */
 int queue_half_full(struct queue *q);
 
+/* Overflow drops since the start (for stats and the conservation law). */
+uint64_t queue_dropped(struct queue *q);
+
 /* Returns and resets the unreported drop count (and the first such serial). */
 uint64_t queue_take_unreported(struct queue *q, uint64_t *first_serial);
 
