@@ -199,13 +199,19 @@ int container_json(struct container_cache *c, struct buf *b, uint32_t pid, uint6
 	buf_adds(b, "{\"cgroup\":");
 	json_add_string(b, path, n);
 	if (container_parse(path, n, &r)) {
-		buf_adds(b, ",\"container\":{\"runtime\":");
-		json_add_string(b, r.runtime, strlen(r.runtime));
-		buf_adds(b, ",\"id\":");
-		json_add_string(b, r.id, r.idlen);
+		buf_adds(b, ",\"container\":{");
+		container_add_ref(b, &r);
 		buf_addc(b, '}');
 	}
 	return buf_addc(b, '}') == 0;
+}
+
+void container_add_ref(struct buf *b, const struct container_ref *r)
+{
+	buf_adds(b, "\"runtime\":");
+	json_add_string(b, r->runtime, strlen(r->runtime));
+	buf_adds(b, ",\"id\":");
+	json_add_string(b, r->id, r->idlen);
 }
 
 const char *container_cgroup(struct container_cache *c, uint32_t pid, uint64_t now_sec,

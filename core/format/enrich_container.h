@@ -23,6 +23,9 @@ struct container_ref {
  * container wins.  Returns 1 if it names one. */
 int container_parse(const char *path, size_t n, struct container_ref *out);
 
+/* Appends "runtime":"...","id":"..." (the members, no braces). */
+void container_add_ref(struct buf *b, const struct container_ref *r);
+
 struct container_cache;
 
 /* NULL if out of memory.  proc: the /proc to read ("/proc" but in tests). */

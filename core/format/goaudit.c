@@ -106,10 +106,8 @@ static void add_container(struct buf *b, const struct asm_event *ev, struct cont
 	buf_adds(b, ",\"cgroup\":");
 	json_add_string(b, path, n);
 	if (container_parse(path, n, &r)) {
-		buf_adds(b, ",\"runtime\":");
-		json_add_string(b, r.runtime, strlen(r.runtime));
-		buf_adds(b, ",\"id\":");
-		json_add_string(b, r.id, r.idlen);
+		buf_addc(b, ',');
+		container_add_ref(b, &r);
 	}
 	buf_addc(b, '}');
 }
