@@ -5,7 +5,7 @@
 # still builds and refuses `gzip = true` at start-up.
 if BUILD_HTTP
 plugins_LTLIBRARIES += plugins/http.la
-SCRIPT_TESTS += tests/plugins/http.sh
+SCRIPT_TESTS += tests/plugins/http.sh tests/plugins/spool_kill.sh
 endif
 if BUILD_GELF
 http_zlib_cflags = -DHTTP_WITH_ZLIB $(ZLIB_CFLAGS)
