@@ -49,7 +49,11 @@ int ctl_socket_set_owner(struct ctl_socket *c, uid_t uid, gid_t gid)
 	if (c->listen_fd < 0)
 		return 0;
 	strcpy(dir, c->path);
-	if (lchown(c->path, uid, gid) < 0 || (c->made_dir && chown(dirname(dir), uid, gid) < 0)) {
+	/* The directory too when it is ours: made here, or the default one
+	 * (systemd's RuntimeDirectory=, made root's for a unit without User=). */
+	int own_dir = c->made_dir || strcmp(c->path, CTL_SOCKET_DEFAULT) == 0;
+
+	if (lchown(c->path, uid, gid) < 0 || (own_dir && chown(dirname(dir), uid, gid) < 0)) {
 		int rc = -errno;
 		log_warn("control socket %s: cannot give it to uid %u: %s; only root may ask",
 			 c->path, (unsigned)uid, strerror(-rc));

@@ -41,7 +41,8 @@ struct ctl_socket {
  * naming the path); the struct can then be closed as it is. */
 int ctl_socket_open(struct ctl_socket *c, const char *path);
 
-/* Gives the socket (and its directory, when ctl_socket_open made it) to the
+/* Gives the socket (and its directory, when ctl_socket_open made it or it is
+ * the default's /run/auditstream) to the
  * user the daemon is about to switch to, so that user may ask too and the
  * daemon may remove it at exit.  Call as root, before the switch.  0 or
  * -errno (logged). */
