@@ -1,6 +1,7 @@
 #!/bin/sh
 # kill -9 with a spool, for the network sinks beside redis (tests/plugins/
-# spool.sh): http and gelf over TCP, each against its test receiver.  The
+# spool.sh): http, gelf over TCP and syslog over TCP, each against its
+# receiver (the test ones, rsyslogd for syslog).  The
 # peer is down: the daemon spools every event and is killed with SIGKILL.
 # Started again with the peer up, it is killed once more in the middle of
 # sending the spool; a third start sends the rest and ends.  Every event
@@ -16,6 +17,14 @@ make_events $N 1 > "$TMP/in.log"
 PIDS=""
 stop_all() { for p in $PIDS; do kill -9 "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; }
 CLEANUP_HOOKS="stop_all $CLEANUP_HOOKS"
+if command -v rsyslogd >/dev/null 2>&1 || [ -x /usr/sbin/rsyslogd ]; then
+	. "$top_srcdir/tests/plugins/syslog_lib.sh"
+	SINKS="http gelf syslog"
+else
+	[ "${CI:-}" = true ] && fail "rsyslogd missing (Debian package rsyslog)"
+	note "rsyslogd missing: syslog skipped"
+	SINKS="http gelf"
+fi
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 # received SINK : the sequences the receiver has, one per line.
@@ -32,6 +41,13 @@ for l in open(sys.argv[1]):
 for l in open(sys.argv[1]):
     m = json.loads(l).get("msg", {})
     if "_sequence" in m: print(m["_sequence"])' "$TMP/gelf.out" 2>/dev/null ;;
+	syslog) python3 -c 'import json,sys
+for l in open(sys.argv[1], "rb"):
+    try:
+        e = json.loads(l.split(b" |", 1)[1])
+    except Exception:
+        continue	# a line cut by a kill: its event is sent again
+    if "sequence" in e: print(e["sequence"])' "$OUT" 2>/dev/null ;;
 	esac
 }
 
@@ -47,6 +63,8 @@ start_peer() {	# SINK PORT
 		--ready "$TMP/gelf.ready" 2>>"$TMP/gelf.err" &
 	      RPID=$!
 	      wait_for 30 test -s "$TMP/gelf.ready" || fail "gelf receiver: $(cat "$TMP/gelf.err")" ;;
+	syslog) start_rsyslog
+	      RPID=$RSYSLOG_PID ;;
 	esac
 	PIDS="$PIDS $RPID"
 }
@@ -54,12 +72,13 @@ start_peer() {	# SINK PORT
 # spool_events LOG NAME : the spool's event count on the last stats line.
 spool_events() { grep -o "output $2: .*" "$1" | tail -n 1 | tr ' ' '\n' | sed -n 's/^spool_events=//p'; }
 
-for sink in http gelf; do
+for sink in $SINKS; do
 	[ -e "$PLUGDIR/$sink.so" ] || { note "$sink plugin not built: skipped"; continue; }
 	P=$(free_port)
 	case $sink in
 	http) keys="url = \"http://127.0.0.1:$P/in\"; max_events = $BATCH;" ;;
 	gelf) keys="address = \"127.0.0.1:$P\"; transport = \"tcp\";" ;;
+	syslog) keys="network = \"tcp\"; address = \"127.0.0.1:$PORT\";" ;;
 	esac
 	write_config "$TMP/$sink.conf" "name = \"$sink\"; plugin = \"$sink\"; $keys
 		queue = { batch = $BATCH; }; retry = { initial_ms = 20; max_ms = 200; };
@@ -101,8 +120,12 @@ for sink in http gelf; do
 	timeout 60 "$AUDITSTREAM" -c "$TMP/$sink.conf" --replay "$TMP/empty.log" 2>"$TMP/$sink.3.log" ||
 		fail "$sink: third run exited $?: $(tail "$TMP/$sink.3.log")"
 	check_law "$TMP/$sink.3.log"
-	kill -TERM $RPID
-	wait $RPID 2>/dev/null
+	if [ $sink = syslog ]; then
+		stop_rsyslog	# writes what it has
+	else
+		kill -TERM $RPID
+		wait $RPID 2>/dev/null
+	fi
 	received $sink > "$TMP/$sink.seq"
 	py "$TMP/$sink.seq" $N $BATCH $sink $mid <<'PY' || fail "$sink: events lost or repeated beyond a batch"
 import sys
