@@ -49,18 +49,13 @@ auditctl -D >/dev/null
 stop_daemon "$APID" || note "auditd exited with $?"
 wait_for 20 sh -c "! kill -0 $PPID_AS" || fail "auditstream outlived auditd"
 written > "$TMP/w"
-py "$OUT" "$TMP/w" "$TMP/daemon.log" <<'PY' || { cat "$TMP/daemon.log"; exit 1; }
-import collections, json, re, sys
+py "$OUT" "$TMP/w" <<'PY' || { cat "$TMP/daemon.log"; exit 1; }
+import collections, json, sys
 got = collections.Counter(json.loads(l)['sequence'] for l in open(sys.argv[1]) if '"sequence"' in l)
 want = [int(l) for l in open(sys.argv[2])]
 bad = [s for s in want if got[s] != 1]
 if bad:
     sys.exit('FAIL: %d of %d serials not exactly once, e.g. %r' % (len(bad), len(want), [(s, got[s]) for s in bad[:5]]))
-m = re.findall(r'output out: enqueued=(\d+) written=(\d+) dropped=(\d+) undelivered=(\d+)', open(sys.argv[3]).read())
-if not m:
-    sys.exit('FAIL: no exit stats for the output')
-enq, wr, dr, und = map(int, m[-1])
-if enq != wr + dr + und or dr or und:
-    sys.exit('FAIL: enqueued %d != written %d + dropped %d + undelivered %d' % (enq, wr, dr, und))
-print('# %d serials from auditd\'s plugin stream, each once; enqueued %d = written %d' % (len(want), enq, wr))
+print('# %d serials from auditd\'s plugin stream, each once' % len(want))
 PY
+check_no_loss "$TMP/daemon.log" out

@@ -147,3 +147,11 @@ for b in bad:
 sys.exit(1 if bad else 0)
 PY
 }
+
+# check_no_loss LOG OUTPUT : check_law, and the output neither dropped nor
+# left undelivered any event (a file input waits for its outputs).
+check_no_loss() {
+	check_law "$1" "$2"
+	grep "output $2: enqueued=" "$1" | tail -n 1 | grep -q " dropped=0 undelivered=0 " ||
+		fail "output $2 lost events: $(grep "output $2: enqueued=" "$1" | tail -n 1)"
+}
