@@ -125,7 +125,7 @@ int field_find(const char *s, size_t n, const char *name, struct field *f)
 }
 
 /* Hex digit value + 1, 0 for other bytes: one load per digit instead of
- * three ranges (is_hex and hex_decode showed 3% each, on EXECVE's long
+ * three ranges (enrich_is_hex and enrich_hex_decode showed 3% each, on EXECVE's long
  * hex arguments). */
 #define H(c, v) [c] = (v) + 1
 const uint8_t field_hex1[256] = {
@@ -140,7 +140,7 @@ static int hexval(char c)
 	return (int)field_hex1[(unsigned char)c] - 1;
 }
 
-int is_hex(const char *s, size_t n)
+int enrich_is_hex(const char *s, size_t n)
 {
 	unsigned ok = 1;
 
@@ -151,9 +151,9 @@ int is_hex(const char *s, size_t n)
 	return (int)ok;
 }
 
-int hex_decode(struct buf *out, const char *s, size_t n)
+int enrich_hex_decode(struct buf *out, const char *s, size_t n)
 {
-	return hex_decode_if(out, s, n) < 0 ? -1 : 0;
+	return enrich_hex_decode_if(out, s, n) < 0 ? -1 : 0;
 }
 
 /* High bit of each byte of x (all bytes < 0x80) that is in [lo, hi]. */
@@ -180,7 +180,7 @@ static int hex8(uint64_t w, char *p)
 	return 1;
 }
 
-int hex_decode_if(struct buf *out, const char *s, size_t n)
+int enrich_hex_decode_if(struct buf *out, const char *s, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	unsigned bad = 0;
@@ -364,7 +364,7 @@ int field_string(const struct field *f, struct buf *out)
 {
 	out->len = 0;
 	if (!f->quote && f->name && field_is_encoded(f->name, f->nlen) &&
-	    hex_decode_if(out, f->val, f->vlen) > 0)
+	    enrich_hex_decode_if(out, f->val, f->vlen) > 0)
 		return 1;
 	buf_add(out, f->val, f->vlen);
 	return 0;

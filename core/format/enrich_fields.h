@@ -47,12 +47,12 @@ static inline int name_is(const char *lit, const char *name, size_t len)
 extern const uint8_t field_hex1[256];
 
 /* 1 if s[0..n) is a non-empty, even run of hex digits. */
-int is_hex(const char *s, size_t n);
-/* Appends the bytes that the hex text s[0..n) encodes; is_hex() must hold. */
-int hex_decode(struct buf *out, const char *s, size_t n);
-/* Appends the bytes s[0..n) encodes if it is_hex(); returns 1 if it did,
+int enrich_is_hex(const char *s, size_t n);
+/* Appends the bytes that the hex text s[0..n) encodes; enrich_is_hex() must hold. */
+int enrich_hex_decode(struct buf *out, const char *s, size_t n);
+/* Appends the bytes s[0..n) encodes if it enrich_is_hex(); returns 1 if it did,
  * 0 if s is not hex (out unchanged), -1 if out of memory.  One pass. */
-int hex_decode_if(struct buf *out, const char *s, size_t n);
+int enrich_hex_decode_if(struct buf *out, const char *s, size_t n);
 
 /* 1 if s[0..n) is a JSON-safe decimal integer: -?(0|[1-9][0-9]{0,18}). */
 int is_decimal(const char *s, size_t n);

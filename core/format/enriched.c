@@ -199,7 +199,7 @@ static void interpret(struct enrich *x, struct obj *o, const struct field *f, un
 {
 	if (o->c.type == AUDIT_TRUSTED_APP)
 		return;		/* libauparse decodes its fields, names none */
-	if ((k & FK_ARCH) && !f->quote && f->vlen <= 8 && is_hex(f->val, f->vlen)) {
+	if ((k & FK_ARCH) && !f->quote && f->vlen <= 8 && enrich_is_hex(f->val, f->vlen)) {
 		o->c.machine = audit_elf_to_machine((unsigned)field_int(f->val, f->vlen, 16));
 		add_interp_str(o, f, o->c.machine >= 0 ? audit_machine_to_name(o->c.machine) : NULL);
 		return;
@@ -264,7 +264,7 @@ static void emit_string(struct enrich *x, struct obj *o, const struct field *f, 
 
 	x->tmp.len = 0;
 	if (!f->quote && (k & FK_ENCODED || o->c.type == AUDIT_TRUSTED_APP) &&
-	    hex_decode_if(&x->tmp, f->val, f->vlen) > 0) {
+	    enrich_hex_decode_if(&x->tmp, f->val, f->vlen) > 0) {
 		s = x->tmp.p;
 		n = x->tmp.len;
 	}
@@ -282,7 +282,7 @@ static void emit_value(struct enrich *x, struct obj *o, const struct field *f, u
 
 	x->tmp.len = 0;
 	if ((k & FK_SADDR) && o->c.type != AUDIT_AVC && o->c.type != AUDIT_NETFILTER_PKT &&
-	    !f->quote && hex_decode_if(&x->tmp, f->val, f->vlen) > 0) {
+	    !f->quote && enrich_hex_decode_if(&x->tmp, f->val, f->vlen) > 0) {
 		json_add_string(o->b, f->val, f->vlen);
 		buf_adds(o->b, ",\"SADDR\":");
 		sockaddr_json(o->b, (const unsigned char *)x->tmp.p, x->tmp.len);
@@ -477,7 +477,7 @@ static void argv_flush_split(struct enrich *x, struct argv_state *a)
 /* Decodes a value the way EXECVE writes args: quoted text, or hex. */
 static void arg_value(const struct field *f, struct buf *out)
 {
-	if (f->quote || hex_decode_if(out, f->val, f->vlen) <= 0)
+	if (f->quote || enrich_hex_decode_if(out, f->val, f->vlen) <= 0)
 		buf_add(out, f->val, f->vlen);
 }
 

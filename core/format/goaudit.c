@@ -93,7 +93,7 @@ static void add_container(struct buf *b, const struct asm_event *ev, struct cont
 			continue;
 		pid = field_int(f.val, f.vlen, 10);
 		if (ev->recs[i].type == AUDIT_SYSCALL && field_find(t, len, "arch", &arch) &&
-		    field_find(t, len, "syscall", &sc) && is_hex(arch.val, arch.vlen))
+		    field_find(t, len, "syscall", &sc) && enrich_is_hex(arch.val, arch.vlen))
 			name = audit_syscall_to_name((int)field_int(sc.val, sc.vlen, 10),
 						     audit_elf_to_machine((unsigned)field_int(arch.val, arch.vlen, 16)));
 	}

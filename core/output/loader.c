@@ -167,7 +167,7 @@ static const char *locate(const char *dir, const char *plugin, struct plugin_han
 	return plugin;
 }
 
-int plugin_open(const char *dir, const char *plugin, struct plugin_handle *h)
+int loader_open(const char *dir, const char *plugin, struct plugin_handle *h)
 {
 	char buf[80];
 	const char *name;
@@ -195,7 +195,7 @@ int plugin_open(const char *dir, const char *plugin, struct plugin_handle *h)
 		return h->fd;
 	rc = open_checked(h, name);
 	if (rc < 0) {
-		plugin_close(h);
+		loader_close(h);
 		return rc;
 	}
 	log_info("plugin %s %s loaded from %s (plugin ABI %u.%u, this auditstream has ABI %u.%u)",
@@ -204,7 +204,7 @@ int plugin_open(const char *dir, const char *plugin, struct plugin_handle *h)
 	return 0;
 }
 
-void plugin_close(struct plugin_handle *h)
+void loader_close(struct plugin_handle *h)
 {
 	if (h->dl)
 		dlclose(h->dl);

@@ -27,7 +27,7 @@ int plugin_name_valid(const char *name);
 
 /* `plugin` is a plain name, loaded from dir, or an absolute path to a .so.
  * Returns 0, or -ENOENT / -EPERM / -EINVAL / -EPROTO after logging why. */
-int plugin_open(const char *dir, const char *plugin, struct plugin_handle *h);
-void plugin_close(struct plugin_handle *h);
+int loader_open(const char *dir, const char *plugin, struct plugin_handle *h);
+void loader_close(struct plugin_handle *h);
 
 #endif

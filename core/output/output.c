@@ -26,7 +26,7 @@ int output_prepare(struct output *o, const struct output_config *cfg, const char
 	o->node = node;
 	o->drain_ms = 5000;	/* the config's default, until output_set_input() */
 	account_init(&o->acct);
-	if ((rc = plugin_open(plugin_dir, cfg->plugin, &o->plugin)) < 0)
+	if ((rc = loader_open(plugin_dir, cfg->plugin, &o->plugin)) < 0)
 		return rc;
 	if ((rc = options_bind(&o->opts, &o->plugin.desc, cfg->group, o->plugin.path)) < 0)
 		return rc;
@@ -789,7 +789,7 @@ void output_release(struct output *o)
 	if (o->q.ring)
 		queue_destroy(&o->q);
 	options_free(&o->opts);
-	plugin_close(&o->plugin);
+	loader_close(&o->plugin);
 }
 
 /* The worker's state, read term by term while it runs: a batch it took

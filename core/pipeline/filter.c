@@ -174,7 +174,7 @@ void filter_facts_free(struct filter_facts *f)
 
 static void read_field(struct filter_facts *ft, const struct field *f)
 {
-	if (FIELD_IS(f, "arch") && is_hex(f->val, f->vlen) && f->vlen <= 8)
+	if (FIELD_IS(f, "arch") && enrich_is_hex(f->val, f->vlen) && f->vlen <= 8)
 		ft->machine = audit_elf_to_machine((unsigned)field_int(f->val, f->vlen, 16));
 	else if (FIELD_IS(f, "syscall") && is_decimal(f->val, f->vlen))
 		ft->syscall = (int)field_int(f->val, f->vlen, 10);

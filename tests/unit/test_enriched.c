@@ -372,8 +372,8 @@ START_TEST(test_fields)
 	ck_assert(field_next(s, strlen(s), &pos, &f) && !f.name && f.vlen == 4);
 	ck_assert(field_next(s, strlen(s), &pos, &f) && FIELD_IS(&f, "d") && f.vlen == 0);
 	ck_assert(!field_next(s, strlen(s), &pos, &f));
-	ck_assert(is_hex("0aFF", 4) && !is_hex("0aF", 3) && !is_hex("", 0) && !is_hex("0g", 2));
-	ck_assert(hex_decode(&b, "414200", 6) == 0 && b.len == 3 && memcmp(b.p, "AB\0", 3) == 0);
+	ck_assert(enrich_is_hex("0aFF", 4) && !enrich_is_hex("0aF", 3) && !enrich_is_hex("", 0) && !enrich_is_hex("0g", 2));
+	ck_assert(enrich_hex_decode(&b, "414200", 6) == 0 && b.len == 3 && memcmp(b.p, "AB\0", 3) == 0);
 	ck_assert(is_decimal("0", 1) && is_decimal("-2", 2) && !is_decimal("01", 2) && !is_decimal("-", 1));
 	ck_assert(!is_decimal("12345678901234567890", 20));
 	buf_free(&b);
@@ -387,7 +387,7 @@ static int ref_hexval(unsigned char c)
 	       c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
 }
 
-/* hex_decode_if (8 digits at a time, then a byte loop) against a plain
+/* enrich_hex_decode_if (8 digits at a time, then a byte loop) against a plain
  * decoder, on random mixes of digits, near-digits and other bytes. */
 START_TEST(test_hex_decode_if)
 {
@@ -413,9 +413,9 @@ START_TEST(test_hex_decode_if)
 				want[i / 2] = (char)(hi << 4 | lo);
 		}
 		b.len = 1;	/* appends after what is there */
-		rc = hex_decode_if(&b, s, n);
+		rc = enrich_hex_decode_if(&b, s, n);
 		ck_assert_int_eq(rc, ok);
-		ck_assert_int_eq(is_hex(s, n), ok);
+		ck_assert_int_eq(enrich_is_hex(s, n), ok);
 		ck_assert_uint_eq(b.len, ok ? 1 + n / 2 : 1);
 		if (ok)
 			ck_assert(memcmp(b.p + 1, want, n / 2) == 0);

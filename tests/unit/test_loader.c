@@ -1,4 +1,4 @@
-/* tests/unit/test_loader.c -- plugin_open's ABI checks against purpose-built
+/* tests/unit/test_loader.c -- loader_open's ABI checks against purpose-built
  * broken plugins, the good file plugin, and options_bind against a plugin's
  * option table.  The log goes to stderr, which the tests capture. */
 #include <check.h>
@@ -95,13 +95,13 @@ static int count_lines(const char *s)
 #define ck_assert_has(log, what) \
 	ck_assert_msg(strstr((log), (what)) != NULL, "log lacks \"%s\"; log was:\n%s", (what), (log))
 
-/* plugin_open with the log captured. */
+/* loader_open with the log captured. */
 static int open_capture(const char *dir, const char *name, struct plugin_handle *h, char **log)
 {
 	int rc;
 
 	capture_begin();
-	rc = plugin_open(dir, name, h);
+	rc = loader_open(dir, name, h);
 	*log = capture_end();
 	return rc;
 }
@@ -267,7 +267,7 @@ START_TEST(load_file_plugin)
 	ck_assert_ptr_nonnull(h.desc.destroy);
 	ck_assert_ptr_nonnull(h.desc.options);
 	ck_assert_ptr_nonnull(strstr(h.path, "/file.so"));
-	plugin_close(&h);
+	loader_close(&h);
 	ck_assert_ptr_null(h.dl);
 	free(log);
 }
@@ -309,7 +309,7 @@ static int bind_file(const char *text, struct options *o, config_t *lc, char **l
 		ck_assert_ptr_nonnull(v);
 	}
 	options_free(o);
-	plugin_close(&h);
+	loader_close(&h);
 	return rc;
 }
 
@@ -422,7 +422,7 @@ START_TEST(options_valid_defaults)
 	ck_assert_ptr_null(options_get(&o, "nope", AUDITSTREAM_OPT_STRING));
 	options_free(&o);
 	config_destroy(&lc);
-	plugin_close(&h);
+	loader_close(&h);
 	free(log);
 }
 END_TEST
@@ -445,7 +445,7 @@ START_TEST(options_set_values)
 	ck_assert_int_eq(options_get(&o, "fsync", AUDITSTREAM_OPT_BOOL)->b, 1);
 	options_free(&o);
 	config_destroy(&lc);
-	plugin_close(&h);
+	loader_close(&h);
 }
 END_TEST
 
@@ -544,7 +544,7 @@ START_TEST(load_absolute_path)
 	ck_assert_str_eq(h.desc.name, "file");
 	ck_assert_str_eq(h.path, real);
 	ck_assert_has(log, real);
-	plugin_close(&h);
+	loader_close(&h);
 	free(log);
 }
 END_TEST
@@ -576,7 +576,7 @@ START_TEST(load_abi10_plugin)
 		ck_assert_int_eq(o[i].max, 0);
 		ck_assert_ptr_null(o[i].choices);
 	}
-	plugin_close(&h);
+	loader_close(&h);
 	free(log);
 }
 END_TEST
@@ -590,7 +590,7 @@ START_TEST(load_hidden_plugin)
 
 	ck_assert_int_eq(open_capture(bad_dir, "hidden", &h, &log), 0);
 	ck_assert_str_eq(h.desc.name, "hidden");
-	plugin_close(&h);
+	loader_close(&h);
 	free(log);
 }
 END_TEST
