@@ -39,10 +39,13 @@ struct input_ops {
 	/* Reads what the source has now, up to a burst, into the pipeline.
 	 * 0: wait for the fd or the next tick; INPUT_MORE; INPUT_END; -errno. */
 	int (*read)(struct input *in);
-	/* Timers: event timeouts, status polls, canary, idle flushes. */
+	/* The input's own timers: status polls, canary, idle flushes (the loop
+	 * ticks the pipeline's event timeouts itself). */
 	void (*tick)(struct input *in, uint64_t now_ms);
 	/* Stops: hands back what it took (the audit pid), takes in what was
-	 * still on its way, completes pending events (pipeline_end). */
+	 * still on its way.  The loop then completes pending events
+	 * (pipeline_end) and drains the outputs before destroy(), so an input
+	 * that saves a position (follow) saves what the outputs took. */
 	void (*stop)(struct input *in);
 	void (*destroy)(struct input *in);
 };
@@ -56,7 +59,8 @@ struct input {
 };
 
 /* The ops for the configured mode, or for --replay when replay_path is set.
- * Fills in; no I/O yet.  -EINVAL (logged) for an unknown mode. */
+ * Fills in; no I/O yet.  -EINVAL for a mode with no row in the table
+ * (config.c accepts only modes that have one). */
 int input_select(struct input *in, const struct config *cfg, const char *replay_path);
 
 /* The implementations (one file each). */
