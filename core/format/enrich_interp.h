@@ -30,6 +30,13 @@ struct rec_ctx {
  * is then unchanged). */
 int interp_value(struct buf *b, struct rec_ctx *c, const struct field *f, unsigned ik);
 
+/* A capability set (cap_pp=, pe=, old_pp=, ...) after the caller wrote
+ * ',"NAME' (the upper-case name, key not closed): appends '":["chown"]'
+ * (the set's names, "cap_N" for bits no name is known for) or, for a set
+ * holding more than half of the known capabilities and no unknown bit,
+ * '_ALL_BUT":["sys_resource"]' (the known ones it lacks).  0 or -ENOMEM. */
+int interp_cap_set(struct buf *b, const struct field *f);
+
 /* exit=-2: "ENOENT(No such file or directory)" as ausearch; 0 if none. */
 int interp_exit(struct buf *b, const struct field *f);
 

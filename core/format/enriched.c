@@ -13,11 +13,12 @@
  * ID, ... names from a cached lookup; "unset" for -1), SES, KEY (the rule
  * keys, an array), and every other kind libauparse interprets
  * (enrich_interp.c: syscall arguments, modes, capability sets, signals,
- * ...).  EXECVE records (also when split over several) become
- * {"argc":N,"ARGV":[]} with split arguments (aN_len, aN[0], aN[1], ...)
- * joined; PROCTITLE becomes {"ARGV":[...]} split on NUL.  Bare words
- * (AVC's "avc: denied { read } for") are kept: the record then also
- * carries "raw", its text. */
+ * ...).  A capability set holding more than half of the known ones is
+ * written as those it lacks, under "NAME_ALL_BUT".  EXECVE records (also
+ * when split over several) become {"argc":N,"ARGV":[]} with split
+ * arguments (aN_len, aN[0], aN[1], ...) joined; PROCTITLE becomes
+ * {"ARGV":[...]} split on NUL.  Bare words (AVC's "avc: denied { read }
+ * for") are kept: the record then also carries "raw", its text. */
 #include "format/enriched.h"
 
 #include <errno.h>
@@ -81,9 +82,10 @@ static void sep(struct obj *o)
 	o->first = 0;
 }
 
-/* ,"NAME": with the name upper-cased; names here are known ASCII fields
- * (from field_kind's table), and reserve_field() made room for them. */
-static void add_upper_key(struct obj *o, const char *name, size_t len)
+/* ,"NAME (add_upper_name) or ,"NAME": (add_upper_key) with the name
+ * upper-cased; names here are known ASCII fields (from field_kind's
+ * table), and reserve_field() made room for them. */
+static void add_upper_name(struct obj *o, const char *name, size_t len)
 {
 	char *d = o->b->p + o->b->len;
 
@@ -93,9 +95,14 @@ static void add_upper_key(struct obj *o, const char *name, size_t len)
 	*d++ = '"';
 	for (size_t i = 0; i < len; i++)
 		*d++ = (name[i] >= 'a' && name[i] <= 'z') ? (char)(name[i] - 32) : name[i];
-	*d++ = '"';
-	*d++ = ':';
 	o->b->len = (size_t)(d - o->b->p);
+}
+
+static void add_upper_key(struct obj *o, const char *name, size_t len)
+{
+	add_upper_name(o, name, len);
+	o->b->p[o->b->len++] = '"';
+	o->b->p[o->b->len++] = ':';
 }
 
 static void add_interp_str(struct obj *o, const struct field *f, const char *s)
@@ -166,6 +173,12 @@ static void interpret_kind(struct obj *o, const struct field *f, unsigned ik)
 	if (ik == IK_ARG && (!o->c.args || f->nlen != 2 || f->name[1] < '0' || f->name[1] > '3' ||
 			     (o->c.args->a[f->name[1] - '0'] == AK_NONE && f->name[1] > '1')))
 		return;
+	if (ik == IK_CAP_BITMAP) {	/* "PP":[...] or "PP_ALL_BUT":[...] */
+		add_upper_name(o, f->name, f->nlen);
+		if (interp_cap_set(o->b, f) < 0)
+			o->b->len = mark;
+		return;
+	}
 	add_upper_key(o, f->name, f->nlen);
 	if (interp_value(o->b, &o->c, f, ik) <= 0)
 		o->b->len = mark;

@@ -17,7 +17,13 @@
  *   - real bytes: invalid UTF-8 becomes U+FFFD (the JSON must be valid);
  *   - an abstract unix socket name is "@name" (libauparse drops the marker);
  *   - EXECVE's split pieces (a1[0], a1[1], ...) are joined in ARGV;
- *   - PROCTITLE is an ARGV array (libauparse joins it with spaces).
+ *   - PROCTITLE is an ARGV array (libauparse joins it with spaces);
+ *   - a capability set holding more than half of the known capabilities is
+ *     "NAME_ALL_BUT":[those it lacks]: read here by its meaning, every
+ *     capability libauparse names for a full set (ffffffffffffffff) but
+ *     those listed, in libauparse's order;
+ *   - bits above the last known capability are named "cap_N" (libauparse
+ *     leaves them out): dropped here before comparing.
  *
  * Usage: auparse_oracle [-v] [LOG...]  (default: the corpus in $top_srcdir).
  * Needs $top_builddir/auditstream and its file plugin. */
@@ -218,6 +224,98 @@ static long arg_index(const char *name)
 	return *end ? -1 : v;
 }
 
+/* The capabilities libauparse knows, in its order: what it prints for a
+ * full set.  Asked of libauparse itself, so "_ALL_BUT" is read against the
+ * oracle's list, not auditstream's table. */
+static char *cap_all[64];
+static int ncap_all;
+
+static int load_cap_all(void)
+{
+	static const char rec[] =
+		"type=CAPSET msg=audit(1700000000.000:1): pid=1 cap_pp=ffffffffffffffff\n";
+	auparse_state_t *au = auparse_init(AUSOURCE_BUFFER, rec);
+	const char *v;
+	char *copy, *save = NULL;
+
+	if (!au || auparse_next_event(au) <= 0 || !auparse_find_field(au, "cap_pp") ||
+	    !(v = auparse_interpret_field(au)) || !(copy = strdup(v))) {
+		if (au)
+			auparse_destroy(au);
+		return -1;
+	}
+	for (char *t = strtok_r(copy, ",", &save); t && ncap_all < 64; t = strtok_r(NULL, ",", &save))
+		cap_all[ncap_all++] = strdup(t);
+	free(copy);
+	auparse_destroy(au);
+	return ncap_all > 20 ? 0 : -1;	/* a list this short is not libauparse's */
+}
+
+/* "cap_41": a bit enriched has no name for (libauparse prints nothing). */
+static int cap_unnamed(const char *s)
+{
+	if (strncmp(s, "cap_", 4) != 0 || !s[4])
+		return 0;
+	for (s += 4; *s; s++)
+		if (!isdigit((unsigned char)*s))
+			return 0;
+	return 1;
+}
+
+static int in_array(const cJSON *a, const char *s)
+{
+	const cJSON *v;
+
+	cJSON_ArrayForEach(v, a)
+		if (cJSON_IsString(v) && strcmp(v->valuestring, s) == 0)
+			return 1;
+	return 0;
+}
+
+/* A capability set as libauparse would print it: "PP":[names] without the
+ * cap_N names, or "PP_ALL_BUT":[names] as every known name but those.
+ * Returns 1, 0 if the record has neither key, -1 for a malformed one. */
+static int ours_caps(struct str *s, const cJSON *rec, const char *up)
+{
+	char key[160];
+	const cJSON *v, *msg;
+	int n = 0;
+
+	snprintf(key, sizeof(key), "%s_ALL_BUT", up);
+	for (msg = rec; msg; msg = msg == rec ? cJSON_GetObjectItemCaseSensitive(rec, "MSG") : NULL) {
+		if ((v = cJSON_GetObjectItemCaseSensitive(msg, up))) {
+			const cJSON *e;
+			if (!cJSON_IsArray(v))
+				return -1;
+			cJSON_ArrayForEach(e, v) {
+				if (!cJSON_IsString(e))
+					return -1;
+				if (cap_unnamed(e->valuestring))
+					continue;
+				if (n++)
+					s_adds(s, ",");
+				s_adds(s, e->valuestring);
+			}
+		} else if ((v = cJSON_GetObjectItemCaseSensitive(msg, key))) {
+			if (!cJSON_IsArray(v))
+				return -1;
+			for (int i = 0; i < ncap_all; i++) {
+				if (in_array(v, cap_all[i]))
+					continue;
+				if (n++)
+					s_adds(s, ",");
+				s_adds(s, cap_all[i]);
+			}
+		} else {
+			continue;
+		}
+		if (!n)
+			s_adds(s, "none");
+		return 1;
+	}
+	return 0;
+}
+
 /* What enriched shows for field name (its nth occurrence in the record),
  * into s.  Returns 1, 0 if it shows nothing, -1 to skip (by design). */
 static int ours(struct str *s, const cJSON *rec, const char *type, const char *name, int nth,
@@ -226,6 +324,7 @@ static int ours(struct str *s, const cJSON *rec, const char *type, const char *n
 	char up[128];
 	const cJSON *v, *msg;
 	long ai;
+	int r;
 
 	s_clear(s);
 	if (strcmp(type, "EXECVE") == 0 && (ai = arg_index(name)) >= 0) {
@@ -252,6 +351,8 @@ static int ours(struct str *s, const cJSON *rec, const char *type, const char *n
 		render(s, v, ",");
 		return 1;
 	}
+	if (kind == AUPARSE_TYPE_CAP_BITMAP && (r = ours_caps(s, rec, up)) != 0)
+		return r > 0 ? 1 : 0;
 	/* Where libauparse leaves a field as it is, enriched may still add an
 	 * interpretation (README): the field's own value is compared. */
 	if (kind == AUPARSE_TYPE_UNCLASSIFIED || kind == AUPARSE_TYPE_MAC_LABEL)
@@ -526,6 +627,15 @@ static const char *const other_records[] = {
 	"auid=0 tty=(none) old-ses=4294967295 ses=1 res=1",
 	"BPRM_FCAPS msg=audit(1700000000.000:%u): fver=2 fp=0000000000003000 fi=0 fe=1 "
 	"old_pp=0 old_pi=0 old_pe=0 old_pa=0 pp=3000 pi=0 pe=3000 pa=0 frootid=0",
+	/* sets around half (20, 21 of 41 known), full, near-full, and with bits
+	 * above the last known capability */
+	"CAPSET msg=audit(1700000000.000:%u): pid=2 cap_pi=00000000000fffff "
+	"cap_pp=00000000001fffff cap_pe=000001ffffffffff cap_pa=000001fffeffffff",
+	"CAPSET msg=audit(1700000000.000:%u): pid=2 cap_pi=0000020000000001 "
+	"cap_pp=000003ffffffffff cap_pe=ffffffffffffffff cap_pa=8000000000000000",
+	"BPRM_FCAPS msg=audit(1700000000.000:%u): fver=0 fp=0 fi=0 fe=0 "
+	"old_pp=000001ffffffffff old_pi=0 old_pe=000001ffffffffff old_pa=0 "
+	"pp=000001fffeffffff pi=0 pe=000001fffeffffff pa=0 frootid=0",
 };
 
 static const unsigned long long arg_samples[][4] = {
@@ -629,6 +739,10 @@ int main(int argc, char **argv)
 	}
 	if (!src)
 		src = ".";
+	if (load_cap_all() < 0) {
+		fprintf(stderr, "FAIL: libauparse does not name a full capability set\n");
+		return 1;
+	}
 	if (!mkdtemp(dir)) {
 		perror("mkdtemp");
 		return 1;

@@ -4,6 +4,7 @@
 #include <check.h>
 #include <cJSON.h>
 #include <libaudit.h>
+#include <linux/capability.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -559,6 +560,104 @@ START_TEST(test_field_kind)
 }
 END_TEST
 
+/* The capability set field name=hex in a CAPSET record: its object. */
+static cJSON *capset(const char *name, unsigned long long v, const char *hex)
+{
+	struct fake f;
+	char line[256];
+	cJSON *j, *r;
+
+	fake_init(&f, 11);
+	if (hex)
+		snprintf(line, sizeof(line), "pid=2 %s=%s", name, hex);
+	else
+		snprintf(line, sizeof(line), "pid=2 %s=%016llx", name, v);
+	ADD(&f, AUDIT_CAPSET, line);
+	j = render(&f);
+	r = cJSON_DetachItemFromObjectCaseSensitive(j, "CAPSET");
+	cJSON_Delete(j);
+	ck_assert_ptr_nonnull(r);
+	return r;
+}
+
+/* The array under key, which must be the record's only interpretation of
+ * the set (the other key absent); its names joined by ','. */
+static const char *cap_names(cJSON *r, const char *key, const char *other)
+{
+	static char t[1024];
+	cJSON *a = cJSON_GetObjectItemCaseSensitive(r, key), *e;
+
+	ck_assert_msg(cJSON_IsArray(a), "%s is not an array", key);
+	ck_assert_ptr_null(cJSON_GetObjectItemCaseSensitive(r, other));
+	t[0] = '\0';
+	cJSON_ArrayForEach(e, a) {
+		ck_assert(cJSON_IsString(e));
+		if (t[0])
+			strcat(t, ",");
+		strcat(t, e->valuestring);
+	}
+	return t;
+}
+
+/* A set with at most half of the capabilities known (the kernel headers'
+ * CAP_LAST_CAP + 1, 41 here) lists them under "NAME"; with more, the
+ * known ones it lacks under "NAME_ALL_BUT"; bits above the last known are
+ * kept as cap_N, and such a set always lists what it holds. */
+START_TEST(test_cap_sets)
+{
+	const unsigned known = CAP_LAST_CAP + 1, half = known / 2;
+	const unsigned long long all = (1ull << known) - 1;
+	cJSON *r;
+
+	r = capset("cap_pp", 0, NULL);
+	ck_assert_str_eq(cap_names(r, "CAP_PP", "CAP_PP_ALL_BUT"), "");
+	ck_assert_str_eq(str(r, "cap_pp", NULL), "0000000000000000");	/* raw kept */
+	cJSON_Delete(r);
+	r = capset("cap_pp", 0, "3000");
+	ck_assert_str_eq(cap_names(r, "CAP_PP", "CAP_PP_ALL_BUT"), "net_admin,net_raw");
+	cJSON_Delete(r);
+	r = capset("cap_pe", all, NULL);
+	ck_assert_str_eq(cap_names(r, "CAP_PE_ALL_BUT", "CAP_PE"), "");
+	cJSON_Delete(r);
+	/* a root exec's sets in a container: all but sys_resource (24) */
+	r = capset("cap_pe", all & ~(1ull << CAP_SYS_RESOURCE), NULL);
+	ck_assert_str_eq(cap_names(r, "CAP_PE_ALL_BUT", "CAP_PE"), "sys_resource");
+	ck_assert_str_eq(str(r, "cap_pe", NULL), "000001fffeffffff");
+	cJSON_Delete(r);
+	/* exactly half: listed; one more: the rest, from sys_admin (21) on */
+	r = capset("cap_pi", (1ull << half) - 1, NULL);
+	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(r, "CAP_PI")), (int)half);
+	ck_assert(strncmp(cap_names(r, "CAP_PI", "CAP_PI_ALL_BUT"), "chown,dac_override,", 19) == 0);
+	cJSON_Delete(r);
+	r = capset("cap_pi", (1ull << (half + 1)) - 1, NULL);
+	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(r, "CAP_PI_ALL_BUT")),
+			 (int)(known - half - 1));
+	ck_assert(strncmp(cap_names(r, "CAP_PI_ALL_BUT", "CAP_PI"), "sys_admin,sys_boot,", 19) == 0);
+	cJSON_Delete(r);
+	/* unknown bits: never lost, never under _ALL_BUT */
+	r = capset("cap_pa", all | 1ull << known | 1ull << 63, NULL);
+	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(r, "CAP_PA")), (int)known + 2);
+	ck_assert(strstr(cap_names(r, "CAP_PA", "CAP_PA_ALL_BUT"), ",checkpoint_restore,cap_41,cap_63"));
+	cJSON_Delete(r);
+	r = capset("cap_pa", 1ull << 63 | 1, NULL);
+	ck_assert_str_eq(cap_names(r, "CAP_PA", "CAP_PA_ALL_BUT"), "chown,cap_63");
+	cJSON_Delete(r);
+	/* rendered sets are cached by text: more distinct sets than slots,
+	 * twice round, each still its own */
+	for (int round = 0; round < 2; round++)
+		for (unsigned k = 0; k < 6; k++) {
+			r = capset("cap_pp", all & ~(1ull << k), NULL);
+			ck_assert_str_eq(cap_names(r, "CAP_PP_ALL_BUT", "CAP_PP"),
+					 k == 0 ? "chown" : k == 1 ? "dac_override" : k == 2 ? "dac_read_search" :
+					 k == 3 ? "fowner" : k == 4 ? "fsetid" : "kill");
+			cJSON_Delete(r);
+			r = capset("cap_pp", 1ull << k, NULL);
+			ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(r, "CAP_PP")), 1);
+			cJSON_Delete(r);
+		}
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("enriched");
@@ -574,6 +673,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_fields);
 	tcase_add_test(tc, test_hex_decode_if);
 	tcase_add_test(tc, test_field_kind);
+	tcase_add_test(tc, test_cap_sets);
 	tcase_add_test(tc, test_container_parse);
 	tcase_add_test(tc, test_container_pid);
 	suite_add_tcase(s, tc);
