@@ -1,10 +1,14 @@
-# bench/: load generators, the reference consumer and a Kafka mock cluster
-# for bench/run, built by `make` (they are small; tests/bench/smoke.sh runs
-# each briefly in `make check`, so they cannot rot).
-BENCH_PROGS = bench/load_getppid bench/load_execve bench/nlref
+# bench/: load generators, the reference consumer, a Kafka mock cluster and
+# an HTTP receiver for bench/run and bench/sinks.sh, built by `make` (they
+# are small; tests/bench/smoke.sh runs each briefly in `make check`, so they
+# cannot rot).
+BENCH_PROGS = bench/load_getppid bench/load_execve bench/nlref bench/http_sink
 bench_load_getppid_SOURCES = bench/load_getppid.c
 bench_load_execve_SOURCES = bench/load_execve.c
 bench_nlref_SOURCES = bench/nlref.c
+bench_http_sink_SOURCES = bench/http_sink.c
+bench_http_sink_CFLAGS = $(AM_CFLAGS) $(ZLIB_CFLAGS)
+bench_http_sink_LDADD = $(ZLIB_LIBS)
 if BUILD_KAFKA
 BENCH_PROGS += bench/kafka_mock
 endif

@@ -1,28 +1,47 @@
 #!/bin/bash
 # bench/sinks.sh -- events/s into the network sinks, each against its real
-# counterpart on loopback: a local redis-server (list mode, pipelined
-# batches), the librdkafka mock cluster (bench/kafka_mock, 1 partition,
-# acks=all: an event counts once its delivery report is in), and a local
-# HTTP receiver (tests/plugins/http_receiver.py, python's http.server: it,
-# not the plugin, may be the limit; the number says so).
+# counterpart on loopback, and the daemon's CPU per event:
+#   redis      a local redis-server (list mode, one pipeline per batch)
+#   kafka      the librdkafka mock cluster (bench/kafka_mock), a topic of 1
+#              partition, acks=all: an event counts once its delivery
+#              report is in
+#   http       bench/http_sink (keep-alive, ndjson, max_events = BATCH)
+#   http-gzip  the same with gzip = true
 #
-#   bench/sinks.sh [EVENTS] [BATCH]     (defaults 200000, 1024)
-#   SINKS="redis kafka" bench/sinks.sh  (default: redis kafka http)
+#   bench/sinks.sh [EVENTS] [BATCH] [ROUNDS]  (defaults 200000, 1024, 3)
+#   CASES="redis kafka" bench/sinks.sh        (default: redis kafka http http-gzip)
+#   OPTS='properties = { linger_ms = 0; };'   more keys for the output
+#   PROFILE=DIR   runs the daemon under `perf record -e cpu-clock -g`, into
+#                 DIR/CASE.ROUND.data (its CPU then counts in the daemon's)
 #
-# Each run replays the same synthetic log through --replay with one output,
-# times it from start to exit (all delivered), and checks the count at the
-# other end.  Not part of `make check`.
+# Each round runs every case once, in turn (interleaved), each with a fresh
+# counterpart: the same synthetic log through --replay into one output,
+# timed from start to exit (all delivered).  Each run checks the count at
+# the other end (redis LLEN, the topic's watermarks, the events the HTTP
+# receiver counted in the bodies it got) and law=ok with nothing dropped in
+# the daemon's stats line; any mismatch is printed and makes the exit status
+# 1.  CPU is user+system of all threads: the daemon's from /usr/bin/time,
+# the counterpart's from /proc/PID/stat over the run.  The medians over the
+# rounds end the output.  Not part of `make check`.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${top_builddir:-$top}
 n=${1:-200000}
 batch=${2:-1024}
-sinks=" ${SINKS:-redis kafka http} "
+rounds=${3:-3}
+cases=${CASES:-redis kafka http http-gzip}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/as-sinks.XXXXXX")
-pids=""
-trap 'for p in $pids; do kill $p 2>/dev/null; done; rm -rf "$tmp"' EXIT
+cpid=""
+status=0
+trap '[ -z "$cpid" ] || kill $cpid 2>/dev/null; rm -rf "$tmp"' EXIT
+hz=$(getconf CLK_TCK)
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# utime+stime of a process (all its threads), in clock ticks.
+ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
+bad() { echo "$*"; status=1; }
+# wait_file FILE: until FILE has a line (5 s at most).
+wait_file() { for _ in $(seq 50); do [ -s "$1" ] && return 0; sleep 0.1; done; return 1; }
 
 awk -v n="$n" 'BEGIN {
 	for (i = 0; i < n; i++) {
@@ -35,53 +54,106 @@ awk -v n="$n" 'BEGIN {
 mkdir -p "$tmp/plugins"
 ln -s "$build"/plugins/.libs/*.so "$tmp/plugins/"
 
-# run NAME OUTPUT-KEYS : prints events/s for one replay.
+# start_counterpart CASE: starts it (pid in cpid), sets keys, the output's options.
+start_counterpart() {
+	case $1 in
+	redis)
+		local port
+		port=$(free_port)
+		redis-server --port "$port" --bind 127.0.0.1 --dir "$tmp" --save '' --appendonly no \
+			>/dev/null &
+		cpid=$!
+		for _ in $(seq 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+		keys="port = $port; key = \"bench\";"
+		rport=$port ;;
+	kafka)
+		"$build/bench/kafka_mock" 1 bench > "$tmp/kafka.addr" &
+		cpid=$!
+		wait_file "$tmp/kafka.addr" || return 1
+		brokers=$(head -n 1 "$tmp/kafka.addr")
+		keys="brokers = \"$brokers\"; topic = \"bench\";" ;;
+	http*)
+		"$build/bench/http_sink" > "$tmp/http.out" &
+		cpid=$!
+		wait_file "$tmp/http.out" || return 1
+		keys="url = \"http://127.0.0.1:$(head -n 1 "$tmp/http.out")/in\"; max_events = $batch;"
+		if [ "$1" = http-gzip ]; then keys="$keys gzip = true;"; fi ;;
+	esac
+}
+
+# received CASE: the count at the other end (stops the HTTP receiver).
+received() {
+	case $1 in
+	redis) redis-cli -p "$rport" llen bench ;;
+	kafka) "$build/bench/kafka_mock" --count "$brokers" bench ;;
+	http*)
+		kill -TERM "$cpid"
+		wait "$cpid"
+		cpid=""
+		sed -n 's/.*events=\([0-9]*\) bad=\([0-9]*\).*/\1 \2/p' "$tmp/http.out" |
+			awk '$2 != 0 { print "bad-bodies:" $2; next } { print $1 }' ;;
+	esac
+}
+
+stop_counterpart() {
+	[ -z "$cpid" ] && return
+	kill "$cpid" 2>/dev/null
+	wait "$cpid" 2>/dev/null
+	cpid=""
+}
+
+# run CASE ROUND: one replay; appends "CASE events/s daemon-µs/event counterpart-µs/event".
 run() {
-	cat > "$tmp/$1.conf" <<CONF
+	local c=$1 plugin=${1%-gzip} t0 t1 c0 c1 got law
+	start_counterpart "$c" || { bad "$c: the counterpart did not start"; stop_counterpart; return; }
+	cat > "$tmp/$c.conf" <<CONF
 plugin_dir = "$tmp/plugins";
 log_level = "info";
-outputs = ( { plugin = "$1"; queue = { batch = $batch; overflow = "block"; }; $2 } );
+outputs = ( { plugin = "$plugin"; queue = { batch = $batch; overflow = "block"; }; $keys ${OPTS:-} } );
 CONF
-	local t0 t1
+	c0=$(ticks "$cpid")
 	t0=$(date +%s.%N)
-	"$build/auditstream" -c "$tmp/$1.conf" --replay "$tmp/in.log" 2>"$tmp/$1.log" ||
-		{ echo "$1: daemon failed:"; tail -5 "$tmp/$1.log"; return 1; }
+	/usr/bin/time -f "%U %S" -o "$tmp/time" \
+		${PROFILE:+perf record -q -e cpu-clock -g -o "$PROFILE/$c.$2.data" --} \
+		"$build/auditstream" -c "$tmp/$c.conf" --replay "$tmp/in.log" 2>"$tmp/$c.log" ||
+		{ bad "$c: daemon failed:"; tail -5 "$tmp/$c.log"; stop_counterpart; return; }
 	t1=$(date +%s.%N)
-	python3 -c "print('%-6s %9d events in %6.2f s = %9.0f events/s' % ('$1', $n, $t1 - $t0, $n / ($t1 - $t0)))"
+	c1=$(ticks "$cpid")
+	got=$(received "$c")
+	[ "$got" = "$n" ] || bad "$c: $got events at the other end, want $n"
+	law=$(grep -o "output $plugin: .*" "$tmp/$c.log" | tail -n 1)
+	case $law in
+	*" dropped=0 "*law=ok*) ;;
+	*) bad "$c: the stats line says: ${law:-nothing}" ;;
+	esac
+	stop_counterpart
+	read -r u s < "$tmp/time"
+	awk -v c="$c" -v r="$2" -v n="$n" -v t0="$t0" -v t1="$t1" -v u="$u" -v s="$s" \
+		-v ct="$((c1 - c0))" -v hz="$hz" -v rows="$tmp/rows" 'BEGIN {
+		t = t1 - t0
+		printf "%-9s round %d: %8.0f events/s  daemon %5.2f µs/event  counterpart %5.2f µs/event\n",
+			c, r, n / t, (u + s) * 1e6 / n, ct / hz * 1e6 / n
+		printf "%s %.0f %.2f %.2f\n", c, n / t, (u + s) * 1e6 / n, ct / hz * 1e6 / n >> rows
+	}'
 }
 
-# law NAME : the output's counters from its stats line (drops show).
-law() {
-	grep -o "output $1: enqueued=[0-9]* written=[0-9]* dropped=[0-9]* undelivered=[0-9]*" "$tmp/$1.log" | tail -n 1
-	grep -q "output $1: .* law=ok" "$tmp/$1.log" || echo "$1: the conservation law does not hold"
-}
-
-# redis
-if [ "${sinks#* redis }" != "$sinks" ]; then
-port=$(free_port)
-redis-server --port "$port" --bind 127.0.0.1 --dir "$tmp" --save '' --appendonly no >/dev/null &
-pids="$pids $!"
-for i in $(seq 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
-run redis "port = $port; key = \"bench\";"
-got=$(redis-cli -p "$port" llen bench)
-[ "$got" = "$n" ] || echo "redis: $got events at the other end, want $n"
-law redis
-fi
-
-# kafka (mock cluster)
-if [ -x "$build/bench/kafka_mock" ] && [ "${sinks#* kafka }" != "$sinks" ]; then
-	"$build/bench/kafka_mock" > "$tmp/kafka.addr" 2>/dev/null &
-	pids="$pids $!"
-	for i in $(seq 50); do [ -s "$tmp/kafka.addr" ] && break; sleep 0.1; done
-	brokers=$(head -n 1 "$tmp/kafka.addr")
-	run kafka "brokers = \"$brokers\"; topic = \"bench\";"
-	law kafka
-fi
-
-# http (python receiver)
-[ "${sinks#* http }" != "$sinks" ] || exit 0
-"$top/tests/plugins/http_receiver.py" --out "$tmp/http.req" --port-file "$tmp/http.port" 2>/dev/null &
-pids="$pids $!"
-for i in $(seq 50); do [ -s "$tmp/http.port" ] && break; sleep 0.1; done
-run http "url = \"http://127.0.0.1:$(cat "$tmp/http.port")/in\"; max_events = $batch;"
-law http
+echo "bench/sinks.sh $n events, batch $batch, $rounds rounds; $(uptime)"
+for r in $(seq "$rounds"); do
+	for c in $cases; do
+		run "$c" "$r"
+	done
+done
+echo "load: $(uptime)"
+echo "medians over $rounds rounds:"
+for c in $cases; do
+	grep "^$c " "$tmp/rows" 2>/dev/null | awk -v c="$c" '
+		{ e[NR] = $2; d[NR] = $3; p[NR] = $4 }
+		function med(a, k, i, j, t) {
+			for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++)
+				if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+			return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2
+		}
+		END { if (NR) printf "%-9s %8.0f events/s  daemon %5.2f µs/event  counterpart %5.2f µs/event\n",
+			c, med(e, NR), med(d, NR), med(p, NR) }'
+done
+exit $status

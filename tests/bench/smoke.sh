@@ -1,7 +1,8 @@
 #!/bin/sh
 # The bench programs still build and work (bench/ itself is not part of
 # `make check`): each load generator runs a fraction of a second and counts
-# its operations, the Kafka mock cluster prints a bootstrap address, and
+# its operations, the Kafka mock cluster prints a bootstrap address, the
+# HTTP receiver counts the events POSTed to it, and
 # bench/replay.sh replays a few hundred events through every format.
 . "$top_srcdir/tests/lib/common.sh"
 B=$top_builddir/bench
@@ -25,6 +26,29 @@ if [ -x "$B/kafka_mock" ]; then
 	wait $kpid || fail "kafka_mock did not exit cleanly on SIGTERM"
 else
 	note "kafka_mock not built (no librdkafka)"
+fi
+
+# http_sink is bench/sinks.sh's count at the other end: it must count the
+# events of ndjson, gzipped and array bodies, and refuse what is neither.
+if command -v curl >/dev/null 2>&1; then
+	"$B/http_sink" > "$TMP/hs" &
+	hpid=$!
+	wait_for 10 grep -q '^[0-9]' "$TMP/hs" || { kill $hpid; fail "http_sink printed no port"; }
+	url=http://127.0.0.1:$(head -n 1 "$TMP/hs")/in
+	printf '%s\n' '{"a":"}{\"x"}' '{"b":[1,{"c":2}]}' > "$TMP/nd"
+	gzip -c "$TMP/nd" > "$TMP/nd.gz"
+	post() { t=$1; shift; curl -s -o /dev/null -w '%{http_code} ' -H "Content-Type: $t" "$@"; }
+	codes=$(post application/x-ndjson --data-binary @"$TMP/nd" "$url" "$url"
+		post application/x-ndjson -H 'Content-Encoding: gzip' --data-binary @"$TMP/nd.gz" "$url"
+		post application/json --data-binary '[{"a":1},{"b":"]"}]' "$url"
+		post application/json --data-binary '[{"a":1},2]' "$url"
+		post application/x-ndjson --data-binary '{"a":1}{"b":2}' "$url")
+	kill -TERM $hpid
+	wait $hpid || fail "http_sink did not exit cleanly on SIGTERM"
+	[ "$codes" = "200 200 200 200 400 400 " ] || fail "http_sink answered $codes"
+	grep -q '^requests=6 events=8 bad=2 ' "$TMP/hs" || fail "http_sink counted: $(tail -n 1 "$TMP/hs")"
+else
+	note "no curl: http_sink not tried"
 fi
 
 top_builddir=$top_builddir sh "$top_srcdir/bench/replay.sh" 300 > "$TMP/replay" 2>&1 ||
