@@ -413,13 +413,17 @@ static rd_kafka_resp_err_t produce_one(struct kafka_out *k, const struct auditst
 	return err;
 }
 
-/* Serves delivery reports until all are in or the deadline passes. */
+/* Serves delivery reports until all are in or the deadline passes.
+ * rd_kafka_flush() rather than rd_kafka_poll(): it serves the same callbacks
+ * but also sends what is queued at once instead of after linger.ms, which,
+ * since write() waits for the whole batch anyway, was only an idle wait per
+ * batch (bench/RESULTS.md, issue 18: sinks). */
 static void await_reports(struct kafka_out *k, int64_t deadline)
 {
 	int64_t left;
 
 	while (k->outstanding > 0 && !k->broken && (left = deadline - now_ms()) > 0)
-		rd_kafka_poll(k->rk, left < POLL_SLICE_MS ? (int)left : POLL_SLICE_MS);
+		rd_kafka_flush(k->rk, left < POLL_SLICE_MS ? (int)left : POLL_SLICE_MS);
 }
 
 /* Gives up on what is still outstanding: purged now, it cannot go out later
