@@ -31,9 +31,13 @@
  *   } );
  *
  * Each batch is sent as one pipeline: every command is appended to the
- * output buffer, then the replies are read in order, so the number of
- * successful replies before the first failure is exactly how many events
- * are known to be stored.  Any failure (I/O error, timeout, error reply,
+ * output buffer, then the replies are read in order, so the events of the
+ * successful replies before the first failure are exactly the events known
+ * to be stored.  In list mode one RPUSH/LPUSH carries up to LIST_VALUES
+ * events (LIST_BYTES of JSON): a command of many values costs the server
+ * about what one of one value costs (one command per event was 3.5 µs of
+ * redis-server CPU per event, bench/RESULTS.md issue 18), and it is atomic,
+ * so an error reply still means none of its events were stored.  Any failure (I/O error, timeout, error reply,
  * failed AUTH or SELECT) frees the connection and answers RETRY; the next
  * write() connects afresh, spaced by the core's backoff.  A failed context
  * is never reused: after a timeout its stream may still hold replies of
@@ -59,6 +63,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
+#include <sys/types.h>
 
 #include <hiredis/hiredis.h>
 
@@ -68,6 +73,8 @@
 enum redis_mode { MODE_LIST, MODE_STREAM, MODE_PUBSUB };
 
 #define MAX_ARGS 8	/* the longest command: XADD key MAXLEN ~ N * field json */
+#define LIST_VALUES 1024	/* most events in one RPUSH/LPUSH */
+#define LIST_BYTES (1u << 20)	/* most JSON bytes in one, unless one event is more */
 
 struct redis_out {
 	const struct auditstream_host *host;
@@ -83,6 +90,11 @@ struct redis_out {
 	struct timeval timeout;
 	char where[128];		/* host:port or unix:path, for messages */
 	char last_err[256];		/* last error logged, to log a streak once */
+
+	size_t *cmd_events;		/* events carried by each command of the batch */
+	size_t cmd_cap;
+	const char *argv[LIST_VALUES + 2];	/* list mode: the command being built */
+	size_t argvlen[LIST_VALUES + 2];
 };
 
 static const char *const modes[] = { "list", "stream", "pubsub", NULL };
@@ -248,29 +260,75 @@ static int build_argv(const struct redis_out *r, const struct auditstream_event 
 	return k + 1;
 }
 
-/* Appends the whole batch to the output buffer; nothing is sent yet. */
-static int append_batch(struct redis_out *r, const struct auditstream_event *const *ev, size_t n)
+static int append_command(struct redis_out *r, int argc, const char **argv, const size_t *len)
 {
-	const char *argv[MAX_ARGS];
-	size_t len[MAX_ARGS];
-
-	for (size_t i = 0; i < n; i++) {
-		int argc = build_argv(r, ev[i], argv, len);
-		if (redisAppendCommandArgv(r->c, argc, argv, len) != REDIS_OK) {
-			fail(r, "cannot queue a command: %s", r->c->errstr);
-			return -ENOMEM;
-		}
-	}
-	return 0;
+	if (redisAppendCommandArgv(r->c, argc, argv, len) == REDIS_OK)
+		return 0;
+	fail(r, "cannot queue a command: %s", r->c->errstr);
+	return -ENOMEM;
 }
 
-/* Reads the batch's replies in order; returns how many commands succeeded. */
-static size_t read_replies(struct redis_out *r, size_t n)
+/* List mode: the events of ev[0..n) that go in one RPUSH/LPUSH, appended. */
+static ssize_t append_push(struct redis_out *r, const struct auditstream_event *const *ev,
+			   size_t n)
+{
+	size_t k, bytes = 0;
+
+	r->argv[0] = r->verb;
+	r->argvlen[0] = strlen(r->verb);
+	r->argv[1] = r->key;
+	r->argvlen[1] = strlen(r->key);
+	for (k = 0; k < n && k < LIST_VALUES; k++) {
+		if (k > 0 && bytes + ev[k]->json_len > LIST_BYTES)
+			break;
+		bytes += ev[k]->json_len;
+		r->argv[k + 2] = ev[k]->json;
+		r->argvlen[k + 2] = ev[k]->json_len;
+	}
+	return append_command(r, (int)k + 2, r->argv, r->argvlen) < 0 ? -ENOMEM : (ssize_t)k;
+}
+
+/*
+ * Appends the whole batch to the output buffer (nothing is sent yet);
+ * returns the number of commands, whose events are in r->cmd_events.
+ */
+static ssize_t append_batch(struct redis_out *r, const struct auditstream_event *const *ev,
+			    size_t n)
+{
+	const char *argv[MAX_ARGS];
+	size_t len[MAX_ARGS], cmds = 0;
+	ssize_t k;
+
+	if (n > r->cmd_cap) {
+		size_t *c = realloc(r->cmd_events, n * sizeof(*c));
+		if (!c) {
+			fail(r, "out of memory for a batch of %zu", n);
+			return -ENOMEM;
+		}
+		r->cmd_events = c;
+		r->cmd_cap = n;
+	}
+	for (size_t i = 0; i < n; i += (size_t)k) {
+		k = 1;
+		if (r->mode == MODE_LIST)
+			k = append_push(r, ev + i, n - i);
+		else if (append_command(r, build_argv(r, ev[i], argv, len), argv, len) < 0)
+			k = -ENOMEM;
+		if (k < 0)
+			return k;
+		r->cmd_events[cmds++] = (size_t)k;
+	}
+	return (ssize_t)cmds;
+}
+
+/* Reads the replies of the batch's cmds commands in order; returns how many
+ * events the successful ones before the first failure carried. */
+static size_t read_replies(struct redis_out *r, size_t cmds)
 {
 	uint64_t unheard = 0;
-	size_t i;
+	size_t i, done = 0;
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < cmds; i++) {
 		redisReply *rep;
 		int ok;
 
@@ -287,25 +345,27 @@ static size_t read_replies(struct redis_out *r, size_t n)
 		freeReplyObject(rep);
 		if (!ok)
 			break;
+		done += r->cmd_events[i];
 	}
 	if (unheard)
 		r->host->count(r->ctx, "unheard", unheard);
-	return i;
+	return done;
 }
 
 static int redis_write(void *inst, const struct auditstream_event *const *ev, size_t n,
 		       size_t *done)
 {
 	struct redis_out *r = inst;
+	ssize_t cmds;
 
 	*done = 0;
 	if (!r->c && connect_server(r) < 0)
 		return AUDITSTREAM_RETRY;
-	if (append_batch(r, ev, n) < 0) {
+	if ((cmds = append_batch(r, ev, n)) < 0) {
 		disconnect(r);
 		return AUDITSTREAM_RETRY;
 	}
-	*done = read_replies(r, n);
+	*done = read_replies(r, (size_t)cmds);
 	if (*done < n) {
 		/* Replies of the rest may still come; this stream is out of step. */
 		disconnect(r);
@@ -327,8 +387,11 @@ static int redis_reopen(void *inst)
 
 static void redis_destroy(void *inst)
 {
-	disconnect(inst);
-	free(inst);
+	struct redis_out *r = inst;
+
+	disconnect(r);
+	free(r->cmd_events);
+	free(r);
 }
 
 /* ------------------------------------------------------------ create */
