@@ -17,7 +17,8 @@
  *   properties  (group, none)       librdkafka properties, passed through as
  *                                   they are; since libconfig names cannot
  *                                   hold dots, "_" and "-" may stand for "."
- *                                   (linger_ms = 5 sets linger.ms)
+ *                                   (batch_num_messages = 5000 sets
+ *                                   batch.num.messages)
  *
  * Example:
  *   outputs = ( {
@@ -25,8 +26,11 @@
  *     brokers = "kafka1:9092,kafka2:9092";
  *     topic = "audit";
  *     key = "node";
- *     properties = { compression_codec = "lz4"; linger_ms = 20; };
+ *     properties = { compression_codec = "lz4"; };
  *   } );
+ *
+ * linger.ms has no effect here: write() sends its batch at once and waits
+ * for it (see await_reports); the output's queue.batch is what batches.
  *
  * Delivery reports are the acknowledgement: write() produces the batch,
  * polls until every message of it is reported or timeout_ms has passed, and
