@@ -1,6 +1,9 @@
 /* core/input/replay.c -- auditd text in (a file, or stdin: auditd's audisp
  * plugin stream), the same pipeline as netlink.
  *
+ * A file is read faster than one core renders it: the pipeline renders on
+ * the other CPUs too (pipeline_parallel), in order.
+ *
  * Lines are split and parsed by text.c (shared with follow).  Input that can
  * stall (a pipe, `tail -f | auditstream --replay -`) is polled by the loop,
  * and pending events are completed once it has been idle for a second,
@@ -9,6 +12,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -70,6 +74,20 @@ static void replay_tick(struct input *in, uint64_t now_ms)
 	}
 }
 
+/* Threads that render beside the reader: one per CPU this process may run
+ * on, past the first (taskset -c 0 means none), at most 3 (the reader's
+ * parsing would not keep more busy). */
+static unsigned render_helpers(void)
+{
+	cpu_set_t set;
+	int n;
+
+	if (sched_getaffinity(0, sizeof(set), &set) < 0)
+		return 0;
+	n = CPU_COUNT(&set) - 1;
+	return n < 0 ? 0 : n > 3 ? 3 : (unsigned)n;
+}
+
 static int replay_start(struct input *in)
 {
 	struct replay *r = calloc(1, sizeof(*r));
@@ -88,6 +106,8 @@ static int replay_start(struct input *in)
 	}
 	r->may_stall = fstat(r->fd, &st) < 0 || !S_ISREG(st.st_mode);
 	r->last_data_ms = now_monotonic_ms();
+	/* Without helpers the reader renders, as before: no error. */
+	(void)pipeline_parallel(in->p, render_helpers());
 	return 0;
 }
 

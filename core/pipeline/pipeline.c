@@ -9,12 +9,25 @@
 #include <libaudit.h>
 
 #include "pipeline/event.h"
+#include "pipeline/format_pool.h"
 #include "util/log.h"
 
-static void dispatch(struct pipeline *p, struct event *e)
+static uint64_t all_outputs(const struct pipeline *p)
 {
+	return p->nouts >= 64 ? ~0ull : (1ull << p->nouts) - 1;
+}
+
+/* e (a loss event; the reference is taken) to the outputs in mask, after
+ * what is still being rendered. */
+static void dispatch(struct pipeline *p, struct event *e, uint64_t mask)
+{
+	if (p->pool) {
+		fpool_submit_event(p->pool, e, mask);
+		return;
+	}
 	for (unsigned i = 0; i < p->nouts; i++)
-		output_push(&p->outs[i], e);
+		if (mask & (1ull << i))
+			output_push(&p->outs[i], e);
 	event_unref(e);
 }
 
@@ -31,7 +44,7 @@ void pipeline_loss(struct pipeline *p, const struct loss *l)
 	if (!e)
 		return;
 	atomic_fetch_add(&p->stats.loss_events, 1);
-	dispatch(p, e);
+	dispatch(p, e, all_outputs(p));
 }
 
 /* Output i dropped events for overflow or because it failed: every other
@@ -41,6 +54,10 @@ void pipeline_report_overflows(struct pipeline *p)
 {
 	static const unsigned told[] = { ACCOUNT_QUEUE_OVERFLOW, ACCOUNT_OUTPUT_FAILED };
 
+	/* Drops of events still being rendered are counted once they reach
+	 * their output: deliver them first, and the reports after. */
+	if (p->pool)
+		fpool_flush(p->pool);
 	for (unsigned i = 0; i < p->nouts; i++) {
 		struct account_snap s;
 
@@ -57,12 +74,11 @@ void pipeline_report_overflows(struct pipeline *p)
 			if (p->nouts == 1 || !(e = loss_event(&l, p->node)))
 				continue;
 			atomic_fetch_add(&p->stats.loss_events, 1);
-			for (unsigned j = 0; j < p->nouts; j++)
-				if (j != i)
-					output_push(&p->outs[j], e);
-			event_unref(e);
+			dispatch(p, e, all_outputs(p) & ~(1ull << i));
 		}
 	}
+	if (p->pool)
+		fpool_flush(p->pool);
 }
 
 static void on_missed(void *arg, uint64_t first, uint64_t count)
@@ -121,29 +137,65 @@ static const struct asm_event *type_view(struct pipeline *p, const struct asm_ev
 	return &p->view;
 }
 
-/* The event in format f, built the first time an output asks for it. */
-static struct event *event_in(struct pipeline *p, struct event **cache, unsigned f,
-			      const struct asm_event *ev, uint64_t now)
+/* ev in format f, with ctx (any thread's). */
+static struct event *render(struct render_ctx *ctx, unsigned f, const struct asm_event *ev,
+			    uint64_t now)
 {
-	if (cache[f])
-		return cache[f];
-	p->json.len = 0;
-	if (formats[f]->render(&p->json, ev, p->scratch[f], now) < 0) {
+	struct event *e;
+
+	ctx->json.len = 0;
+	if (formats[f]->render(&ctx->json, ev, ctx->scratch[f], now) < 0) {
 		log_err("out of memory rendering event %llu", (unsigned long long)ev->serial);
 		return NULL;
 	}
-	cache[f] = event_new(p->json.p, p->json.len, ev->serial,
-			     (int64_t)ev->sec * 1000000000 + (int64_t)ev->ms * 1000000, 0, p->node);
-	if (!cache[f])
+	e = event_new(ctx->json.p, ctx->json.len, ev->serial,
+		      (int64_t)ev->sec * 1000000000 + (int64_t)ev->ms * 1000000, 0, ctx->node);
+	if (!e)
 		log_err("out of memory queueing event %llu", (unsigned long long)ev->serial);
-	return cache[f];
+	return e;
+}
+
+/* Pushes one completed event's forms to the outputs in it->outs. */
+static void deliver(void *arg, struct fpool_item *it)
+{
+	struct pipeline *p = arg;
+
+	for (unsigned i = 0; i < p->nouts; i++) {
+		struct event *e = it->fixed ? it->fixed : it->ev[p->outs[i].cfg->format];
+
+		if ((it->outs & (1ull << i)) && e)
+			output_push(&p->outs[i], e);
+	}
+	event_unref(it->fixed);
+	for (unsigned f = 0; f < format_count; f++)
+		event_unref(it->ev[f]);
+}
+
+/* The outputs that keep ev (bit i: output i), and the formats they ask for. */
+static uint64_t keepers(struct pipeline *p, const struct asm_event *ev, uint32_t *fmts)
+{
+	uint64_t outs = 0;
+
+	*fmts = 0;
+	for (unsigned i = 0; i < p->nouts; i++) {
+		const struct output_config *oc = p->outs[i].cfg;
+
+		if (!filter_set_keep(&oc->filters, ev, &p->facts)) {
+			atomic_fetch_add_explicit(&p->stats.filtered_output, 1, memory_order_relaxed);
+			continue;
+		}
+		outs |= 1ull << i;
+		*fmts |= 1u << oc->format;
+	}
+	return outs;
 }
 
 static void on_event(void *arg, const struct asm_event *ev)
 {
 	struct pipeline *p = arg;
-	struct event *cache[FORMAT_MAX] = { NULL };
-	uint64_t now = (uint64_t)time(NULL);
+	struct fpool_item item = { 0 };
+	uint64_t now = (uint64_t)time(NULL), outs;
+	uint32_t fmts;
 
 	atomic_fetch_add_explicit(&p->stats.events, 1, memory_order_relaxed);
 	/* auditd's own DAEMON_* records (in text logs) carry auditd's serials,
@@ -159,30 +211,86 @@ static void on_event(void *arg, const struct asm_event *ev)
 		atomic_fetch_add_explicit(&p->stats.filtered, 1, memory_order_relaxed);
 		return;
 	}
-	for (unsigned i = 0; i < p->nouts; i++) {
-		const struct output_config *oc = p->outs[i].cfg;
-		struct event *e;
-
-		if (!filter_set_keep(&oc->filters, ev, &p->facts)) {
-			atomic_fetch_add_explicit(&p->stats.filtered_output, 1, memory_order_relaxed);
-			continue;
-		}
-		if ((e = event_in(p, cache, oc->format, ev, now)))
-			output_push(&p->outs[i], e);
+	if (!(outs = keepers(p, ev, &fmts)))
+		return;
+	if (p->pool) {
+		fpool_submit(p->pool, ev, now, fmts, outs);
+		return;
 	}
 	for (unsigned f = 0; f < format_count; f++)
-		event_unref(cache[f]);
+		if (fmts & (1u << f))
+			item.ev[f] = render(&p->rc, f, ev, now);
+	item.outs = outs;
+	deliver(p, &item);
 }
 
 /* Every format's scratch: a few hundred bytes each until first used. */
-static int scratch_new(struct pipeline *p)
+static int ctx_init(struct render_ctx *c, const struct pipeline *p, struct uidmap *uidmap)
 {
-	struct format_env env = { .uidmap = p->uidmap, .node = p->node,
+	struct format_env env = { .uidmap = uidmap, .node = p->node,
 				  .goaudit_container = p->cfg->goaudit_container };
 
+	c->uidmap = uidmap;
+	c->node = p->node;
 	for (unsigned f = 0; f < format_count; f++)
-		if (!(p->scratch[f] = formats[f]->scratch_new(&env)))
+		if (!(c->scratch[f] = formats[f]->scratch_new(&env)))
 			return -ENOMEM;
+	return 0;
+}
+
+static void ctx_fini(struct render_ctx *c)
+{
+	buf_free(&c->json);
+	for (unsigned f = 0; f < format_count; f++)
+		if (c->scratch[f])
+			formats[f]->scratch_free(c->scratch[f]);
+	memset(c->scratch, 0, sizeof(c->scratch));
+}
+
+/* A helper thread's: its own scratch and uid cache (neither is shared). */
+static void *helper_ctx_new(void *arg)
+{
+	struct pipeline *p = arg;
+	struct render_ctx *c = calloc(1, sizeof(*c));
+	struct uidmap *u = uidmap_new(600);
+
+	if (!c || !u || ctx_init(c, p, u) < 0) {
+		if (c)
+			ctx_fini(c);
+		free(c);
+		uidmap_free(u);
+		return NULL;
+	}
+	return c;
+}
+
+static void helper_ctx_free(void *ctx)
+{
+	struct render_ctx *c = ctx;
+
+	uidmap_free(c->uidmap);
+	ctx_fini(c);
+	free(c);
+}
+
+static struct event *pool_render(void *ctx, unsigned f, const struct asm_event *ev, uint64_t now)
+{
+	return render(ctx, f, ev, now);
+}
+
+static const struct fpool_ops pool_ops = {
+	.ctx_new = helper_ctx_new,
+	.ctx_free = helper_ctx_free,
+	.render = pool_render,
+	.deliver = deliver,
+};
+
+int pipeline_parallel(struct pipeline *p, unsigned helpers)
+{
+	if (!helpers || p->pool || p->nouts > 64)
+		return 0;
+	if (!(p->pool = fpool_new(&pool_ops, p, &p->rc, helpers)))
+		return -ENOMEM;
 	return 0;
 }
 
@@ -208,7 +316,7 @@ int pipeline_init(struct pipeline *p, const struct config *cfg, const char *node
 	p->nouts = nouts;
 	p->assembler = assembler_new(&ac, on_event, p);
 	p->uidmap = uidmap_new(600);
-	if (p->uidmap && scratch_new(p) < 0) {
+	if (p->uidmap && ctx_init(&p->rc, p, p->uidmap) < 0) {
 		pipeline_free(p);
 		return -ENOMEM;
 	}
@@ -229,14 +337,12 @@ int pipeline_init(struct pipeline *p, const struct config *cfg, const char *node
 
 void pipeline_free(struct pipeline *p)
 {
+	fpool_free(p->pool);
+	p->pool = NULL;
 	assembler_free(p->assembler);
 	seq_free(p->seq);
+	ctx_fini(&p->rc);
 	uidmap_free(p->uidmap);
-	buf_free(&p->json);
-	for (unsigned f = 0; f < format_count; f++)
-		if (p->scratch[f])
-			formats[f]->scratch_free(p->scratch[f]);
-	memset(p->scratch, 0, sizeof(p->scratch));
 	filter_facts_free(&p->facts);
 	free(p->view_recs);
 	p->view_recs = NULL;
@@ -249,6 +355,8 @@ void pipeline_free(struct pipeline *p)
 
 void pipeline_hold(struct pipeline *p, int hold)
 {
+	if (!hold && p->pool)
+		fpool_flush(p->pool);
 	for (unsigned i = 0; i < p->nouts; i++)
 		(hold ? queue_hold : queue_release)(&p->outs[i].q);
 }
@@ -268,6 +376,8 @@ void pipeline_tick(struct pipeline *p, uint64_t now_ms)
 		seq_tick(p->seq, now_ms);
 		atomic_store(&p->stats.out_of_order, seq_stats(p->seq)->out_of_order);
 	}
+	if (p->pool)
+		fpool_flush(p->pool);
 }
 
 void pipeline_end(struct pipeline *p)
@@ -277,5 +387,5 @@ void pipeline_end(struct pipeline *p)
 		seq_flush(p->seq);
 		atomic_store(&p->stats.out_of_order, seq_stats(p->seq)->out_of_order);
 	}
-	pipeline_report_overflows(p);
+	pipeline_report_overflows(p);	/* delivers everything */
 }

@@ -15,14 +15,24 @@
 #include "pipeline/stats.h"
 #include "format/uidmap.h"
 
+struct format_pool;
+
+/* What rendering needs, one per thread that renders. */
+struct render_ctx {
+	struct buf json;
+	void *scratch[FORMAT_MAX];	/* each format's (formats[]) */
+	struct uidmap *uidmap;		/* the pipeline's, or the thread's own */
+	const char *node;
+};
+
 struct pipeline {
 	const struct config *cfg;
 	const char *node;
 	struct assembler *assembler;
 	struct seq *seq;		/* NULL when message_tracking is off */
 	struct uidmap *uidmap;
-	struct buf json;
-	void *scratch[FORMAT_MAX];	/* each format's (formats[]) */
+	struct render_ctx rc;		/* the reader thread's */
+	struct format_pool *pool;	/* NULL: render on the reader thread */
 	struct filter_facts facts;	/* what the filters read, once per event */
 	struct asm_event view;		/* the event without the types events.min/max drop */
 	struct asm_record *view_recs;
@@ -41,6 +51,13 @@ struct pipeline {
 int pipeline_init(struct pipeline *p, const struct config *cfg, const char *node,
 		  struct output *outs, unsigned nouts, int text_input);
 void pipeline_free(struct pipeline *p);
+
+/* Renders on `helpers` more threads (core/pipeline/format_pool.h), in
+ * order: for inputs that read faster than one core formats.  Every call
+ * below still runs on the reader thread; pipeline_hold(p, 0), _tick and
+ * _end deliver everything read so far.  0, or -errno (logged: the pipeline
+ * renders inline as before). */
+int pipeline_parallel(struct pipeline *p, unsigned helpers);
 
 void pipeline_record(struct pipeline *p, const struct record *r, uint64_t now_ms);
 /* Timeouts, gap checks, and telling healthy outputs of another's overflow. */
