@@ -17,6 +17,14 @@
 #include "format/format.h"
 #include "format/uidmap.h"
 
+/* A record rendered once and reused while its text repeats verbatim (see
+ * emit_record in enriched.c); type 0: an empty slot. */
+#define ENRICH_REC_CACHE 2
+struct enrich_rec {
+	int type;
+	struct buf text, json;
+};
+
 /* Scratch space reused from event to event. */
 struct enrich {
 	struct uidmap *um;
@@ -32,6 +40,8 @@ struct enrich {
 	int fresh;
 	struct container_cache *ctr;
 	const char *proc;	/* "/proc"; tests point it elsewhere */
+	struct enrich_rec rec[ENRICH_REC_CACHE];
+	unsigned rec_next;	/* the slot the next record stored replaces */
 };
 
 void enrich_init(struct enrich *x, struct uidmap *um, const char *node);

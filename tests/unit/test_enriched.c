@@ -658,6 +658,68 @@ START_TEST(test_cap_sets)
 }
 END_TEST
 
+/* The enriched text of an event of one record. */
+static char *render_text(int type, const char *text, uint64_t sec)
+{
+	struct fake f;
+	struct buf b = { 0 };
+	char *r;
+
+	fake_init(&f, 12);
+	f.ev.sec = sec;
+	ADD(&f, type, text);
+	ck_assert_int_eq(format_enriched(&b, &f.ev, &x, 1700000000), 0);
+	ck_assert_ptr_nonnull(r = strndup(b.p, b.len));
+	buf_free(&b);
+	return r;
+}
+
+/* BPRM_FCAPS records are rendered once per distinct text: each text still
+ * gives its own rendering, whatever came between, as a fresh scratch
+ * renders it; and a record with something not from its text (here a
+ * container, only for fresh events) is not reused. */
+START_TEST(test_record_cache)
+{
+	static const char *const texts[] = {
+		"fver=0 fp=0 fi=0 fe=0 old_pp=000001fffeffffff old_pi=0 old_pe=000001fffeffffff "
+		"old_pa=0 pp=000001fffeffffff pi=0 pe=000001fffeffffff pa=0 frootid=0",
+		"fver=2 fp=0000000000003000 fi=0 fe=1 old_pp=0 old_pi=0 old_pe=0 old_pa=0 pp=3000 "
+		"pi=0 pe=3000 pa=0 frootid=0",
+		"fver=0 fp=0 fi=0 fe=0 old_pp=000001ffffffffff old_pi=0 old_pe=000001ffffffffff "
+		"old_pa=0 pp=000001ffffffffff pi=0 pe=000001ffffffffff pa=0 frootid=0",
+	};
+	char *want[3], *got;
+	struct enrich fresh;
+
+	for (unsigned i = 0; i < 3; i++) {	/* each by a scratch that saw nothing */
+		struct enrich keep = x;
+		enrich_init(&fresh, um, "node1");
+		x = fresh;
+		want[i] = render_text(AUDIT_BPRM_FCAPS, texts[i], 1700000000);
+		enrich_free(&x);
+		x = keep;
+	}
+	ck_assert_ptr_nonnull(strstr(want[0], "\"PP_ALL_BUT\":[\"sys_resource\"]"));
+	for (unsigned round = 0; round < 3; round++)
+		for (unsigned i = 0; i < 3; i++) {
+			unsigned k = (i + round) % 3;
+			got = render_text(AUDIT_BPRM_FCAPS, texts[k], 1700000000);
+			ck_assert_str_eq(got, want[k]);
+			free(got);
+		}
+	for (unsigned i = 0; i < 3; i++)
+		free(want[i]);
+
+	fake_cgroup(4242, "0::/system.slice/docker-" ID64 ".scope\n");
+	got = render_text(AUDIT_BPRM_FCAPS, "fver=0 fp=0 pid=4242", 1700000000);
+	ck_assert_ptr_nonnull(strstr(got, "\"runtime\":\"docker\""));
+	free(got);
+	got = render_text(AUDIT_BPRM_FCAPS, "fver=0 fp=0 pid=4242", 1600000000);
+	ck_assert_ptr_null(strstr(got, "\"PID\""));	/* an old event: no container */
+	free(got);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("enriched");
@@ -674,6 +736,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_hex_decode_if);
 	tcase_add_test(tc, test_field_kind);
 	tcase_add_test(tc, test_cap_sets);
+	tcase_add_test(tc, test_record_cache);
 	tcase_add_test(tc, test_container_parse);
 	tcase_add_test(tc, test_container_pid);
 	suite_add_tcase(s, tc);
