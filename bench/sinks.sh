@@ -81,17 +81,20 @@ start_counterpart() {
 	esac
 }
 
-# received CASE: the count at the other end (stops the HTTP receiver).
+# received CASE: sets got, the count at the other end, and extra (for
+# HTTP: bytes on the wire per body byte).  Stops the HTTP receiver.
 received() {
+	extra=""
 	case $1 in
-	redis) redis-cli -p "$rport" llen bench ;;
-	kafka) "$build/bench/kafka_mock" --count "$brokers" bench ;;
+	redis) got=$(redis-cli -p "$rport" llen bench) ;;
+	kafka) got=$("$build/bench/kafka_mock" --count "$brokers" bench) ;;
 	http*)
 		kill -TERM "$cpid"
 		wait "$cpid"
 		cpid=""
-		sed -n 's/.*events=\([0-9]*\) bad=\([0-9]*\).*/\1 \2/p' "$tmp/http.out" |
-			awk '$2 != 0 { print "bad-bodies:" $2; next } { print $1 }' ;;
+		got=$(sed -n 's/.* events=\([0-9]*\) bad=0 .*/\1/p' "$tmp/http.out")
+		extra=$(sed -n 's/.* wire_bytes=\([0-9]*\) body_bytes=\([0-9]*\)/\1 \2/p' "$tmp/http.out" |
+			awk '$2 { printf "  wire/body %.3f", $1 / $2 }') ;;
 	esac
 }
 
@@ -104,7 +107,7 @@ stop_counterpart() {
 
 # run CASE ROUND: one replay; appends "CASE events/s daemon-µs/event counterpart-µs/event".
 run() {
-	local c=$1 plugin=${1%-gzip} t0 t1 c0 c1 got law
+	local c=$1 plugin=${1%-gzip} t0 t1 c0 c1 law
 	start_counterpart "$c" || { bad "$c: the counterpart did not start"; stop_counterpart; return; }
 	cat > "$tmp/$c.conf" <<CONF
 plugin_dir = "$tmp/plugins";
@@ -119,7 +122,7 @@ CONF
 		{ bad "$c: daemon failed:"; tail -5 "$tmp/$c.log"; stop_counterpart; return; }
 	t1=$(date +%s.%N)
 	c1=$(ticks "$cpid")
-	got=$(received "$c")
+	received "$c"
 	[ "$got" = "$n" ] || bad "$c: $got events at the other end, want $n"
 	law=$(grep -o "output $plugin: .*" "$tmp/$c.log" | tail -n 1)
 	case $law in
@@ -129,10 +132,10 @@ CONF
 	stop_counterpart
 	read -r u s < "$tmp/time"
 	awk -v c="$c" -v r="$2" -v n="$n" -v t0="$t0" -v t1="$t1" -v u="$u" -v s="$s" \
-		-v ct="$((c1 - c0))" -v hz="$hz" -v rows="$tmp/rows" 'BEGIN {
+		-v ct="$((c1 - c0))" -v hz="$hz" -v rows="$tmp/rows" -v x="$extra" 'BEGIN {
 		t = t1 - t0
-		printf "%-9s round %d: %8.0f events/s  daemon %5.2f µs/event  counterpart %5.2f µs/event\n",
-			c, r, n / t, (u + s) * 1e6 / n, ct / hz * 1e6 / n
+		printf "%-9s round %d: %8.0f events/s  daemon %5.2f µs/event  counterpart %5.2f µs/event%s\n",
+			c, r, n / t, (u + s) * 1e6 / n, ct / hz * 1e6 / n, x
 		printf "%s %.0f %.2f %.2f\n", c, n / t, (u + s) * 1e6 / n, ct / hz * 1e6 / n >> rows
 	}'
 }

@@ -23,6 +23,7 @@
  *   verify             (bool, true)         verify the server's certificate and
  *                                           host name
  *   gzip               (bool, false)        gzip the body (Content-Encoding: gzip)
+ *   gzip_level         (int, 1)             zlib level, 1 (fastest) to 9 (smallest)
  *   timeout_ms         (int, 10000)         limit for a whole POST
  *   connect_timeout_ms (int, 5000)          limit for connecting, TLS included
  *
@@ -79,7 +80,7 @@ struct http_out {
 	struct auditstream_ctx *ctx;
 	const char *url;
 	int array;		/* body = "array" */
-	int gzip;
+	int gzip, gzip_level;
 	size_t max_events, max_bytes;
 	long timeout_ms, connect_timeout_ms;
 	int global_init;	/* curl_global_init() succeeded: undo it once */
@@ -126,6 +127,8 @@ static const struct auditstream_option options[] = {
 	  .help = "verify the server's certificate and host name" },
 	{ .name = "gzip", .type = AUDITSTREAM_OPT_BOOL, .default_value = "false", .required = 0,
 	  .help = "gzip request bodies (Content-Encoding: gzip)" },
+	{ .name = "gzip_level", .type = AUDITSTREAM_OPT_INT, .default_value = "1", .required = 0,
+	  .help = "zlib level: 1 (fastest) to 9 (smallest)", .min = 1, .max = 9 },
 	{ .name = "timeout_ms", .type = AUDITSTREAM_OPT_INT, .default_value = "10000", .required = 0,
 	  .help = "limit for a whole POST, in ms", .min = 1, .max = MAX_TIMEOUT_MS },
 	{ .name = "connect_timeout_ms", .type = AUDITSTREAM_OPT_INT, .default_value = "5000", .required = 0,
@@ -167,6 +170,7 @@ static void read_limits(struct http_out *h)
 	h->array = strcmp(h->host->opt_string(h->ctx, "body"), "array") == 0;
 	h->max_events = (size_t)h->host->opt_int(h->ctx, "max_events");
 	h->max_bytes = (size_t)h->host->opt_int(h->ctx, "max_bytes");
+	h->gzip_level = (int)h->host->opt_int(h->ctx, "gzip_level");
 	h->timeout_ms = (long)h->host->opt_int(h->ctx, "timeout_ms");
 	h->connect_timeout_ms = (long)h->host->opt_int(h->ctx, "connect_timeout_ms");
 }
@@ -415,8 +419,10 @@ static size_t build_body(struct http_out *h, const struct auditstream_event *con
 #ifdef HTTP_WITH_ZLIB
 static int gzip_init(struct http_out *h)
 {
-	/* windowBits 15 + 16: a gzip wrapper, not raw zlib. */
-	if (deflateInit2(&h->z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8,
+	/* windowBits 15 + 16: a gzip wrapper, not raw zlib.  The level is 1 by
+	 * default: at zlib's default, 6, deflate was most of the daemon's CPU
+	 * (bench/RESULTS.md, issue 18: sinks). */
+	if (deflateInit2(&h->z, h->gzip_level, Z_DEFLATED, 15 + 16, 8,
 			 Z_DEFAULT_STRATEGY) != Z_OK)
 		return -ENOMEM;
 	h->z_ready = 1;

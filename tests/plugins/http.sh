@@ -188,6 +188,17 @@ sizes = [(r['wire_bytes'], len(r['body'])) for r in reqs]
 assert all(w < b for w, b in sizes) and sum(w for w, b in sizes) * 3 < sum(b for w, b in sizes), sizes
 PY
 stop_receiver
+# gzip_level = 9 delivers the same events in fewer bytes than the default, 1.
+start_receiver gzip9
+run_daemon gzip9 "$TMP/k.log" "url = \"http://127.0.0.1:$PORT/\"; gzip = true; gzip_level = 9;"
+"$PYTHON" "$TMP/check.py" "$TMP/gzip9.req" --n 1000 || fail "gzip_level = 9"
+"$PYTHON" - "$TMP/gzip.req" "$TMP/gzip9.req" <<'PY' || fail "gzip_level = 9: not smaller than level 1"
+import json, sys
+wire = [sum(json.loads(l)['wire_bytes'] for l in open(f)) for f in sys.argv[1:]]
+body = [sum(len(json.loads(l)['body']) for l in open(f)) for f in sys.argv[1:]]
+assert body[0] == body[1] and wire[1] < wire[0], (wire, body)
+PY
+stop_receiver
 
 # 3. Extra headers and a bearer token arrive; so does basic authentication.
 step "case 3"
