@@ -11,7 +11,15 @@
  * worker was woken (a futex call, two context switches and lock contention
  * on both sides) for every one or two events: 11% of the daemon's CPU on
  * the getppid load (bench/RESULTS.md, issue 18).  Events wait at most
- * QUEUE_LINGER_MS longer; an idle consumer still sleeps without a timer. */
+ * QUEUE_LINGER_MS longer; an idle consumer still sleeps without a timer.
+ *
+ * A linger that brings nothing turns lingering off until a deep wait ends
+ * within QUEUE_LINGER_MS: when events come further apart than that (a
+ * fork+exec load on a busy machine) a linger only added a timer wake-up per
+ * event, two of the worker's context switches per batch of two events
+ * (bench/RESULTS.md, issue 18: fork+exec path).  And a waiting consumer is
+ * signalled after the producer unlocks, so it does not wake up only to wait
+ * on the mutex the producer still holds (a futex wait and wake more). */
 #include "output/queue.h"
 
 #include <errno.h>
@@ -28,6 +36,7 @@ int queue_init(struct queue *q, size_t cap, enum overflow overflow)
 	q->overflow = overflow;
 	q->closed = q->kicked = q->consumer_waiting = q->producer_waiting = q->held = 0;
 	q->wait_always = 0;
+	q->linger_off = 0;
 	q->in_flight = 0;
 	q->max_bytes = q->bytes = q->in_flight_bytes = 0;
 	q->give_up = NULL;
@@ -80,6 +89,14 @@ static void wake_consumer(struct queue *q)
 {
 	q->consumer_waiting = 0;	/* one signal per wait is enough */
 	pthread_cond_signal(&q->not_empty);
+}
+
+/* Under q->mu: as wake_consumer(), the signal sent by the caller once it
+ * has unlocked (returns 1 if it is to). */
+static int wake_consumer_later(struct queue *q)
+{
+	q->consumer_waiting = 0;
+	return 1;
 }
 
 /* Under q->mu, after a push: does a waiting consumer get a signal now?  A
@@ -145,7 +162,7 @@ static int wait_room(struct queue *q, const struct event *e)
 
 int queue_push(struct queue *q, struct event *e)
 {
-	int rc = QUEUE_QUEUED;
+	int rc = QUEUE_QUEUED, wake = 0;
 	struct event *old = NULL;
 
 	pthread_mutex_lock(&q->mu);
@@ -174,9 +191,11 @@ int queue_push(struct queue *q, struct event *e)
 		q->count++;
 		q->bytes += event_bytes(e);
 		if (q->consumer_waiting && wake_due(q))
-			wake_consumer(q);
+			wake = wake_consumer_later(q);
 	}
 	pthread_mutex_unlock(&q->mu);
+	if (wake)
+		pthread_cond_signal(&q->not_empty);
 	event_unref(old);
 	return rc;
 }
@@ -198,11 +217,15 @@ void queue_hold(struct queue *q)
 
 void queue_release(struct queue *q)
 {
+	int wake = 0;
+
 	pthread_mutex_lock(&q->mu);
 	q->held = 0;
 	if (q->consumer_waiting == WAIT_DEEP && q->count)	/* a lingering one comes anyway */
-		wake_consumer(q);
+		wake = wake_consumer_later(q);
 	pthread_mutex_unlock(&q->mu);
+	if (wake)
+		pthread_cond_signal(&q->not_empty);
 }
 
 /* Under the lock: moves up to max events to out, for the consumer. */
@@ -231,13 +254,22 @@ static void linger(struct queue *q)
 {
 	struct timespec until;
 
-	if (q->count >= QUEUE_LINGER_BATCH || q->closed || q->kicked || q->cap < 4 * QUEUE_WAKE_BATCH ||
-	    (q->max_bytes && q->bytes > q->max_bytes / 2))
+	if (q->linger_off || q->count >= QUEUE_LINGER_BATCH || q->closed || q->kicked ||
+	    q->cap < 4 * QUEUE_WAKE_BATCH || (q->max_bytes && q->bytes > q->max_bytes / 2))
 		return;
 	until = deadline_in(QUEUE_LINGER_MS);
 	q->consumer_waiting = WAIT_LINGER;
-	pthread_cond_timedwait(&q->not_empty, &q->mu, &until);
+	if (pthread_cond_timedwait(&q->not_empty, &q->mu, &until) == ETIMEDOUT && q->count == 0)
+		q->linger_off = 1;	/* events come further apart than a linger */
 	q->consumer_waiting = WAIT_NONE;
+}
+
+static uint64_t monotonic_us(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000u + (uint64_t)t.tv_nsec / 1000u;
 }
 
 size_t queue_pop(struct queue *q, struct event **out, size_t max)
@@ -246,10 +278,17 @@ size_t queue_pop(struct queue *q, struct event **out, size_t max)
 
 	pthread_mutex_lock(&q->mu);
 	linger(q);
-	while (q->count == 0 && !q->closed && !q->kicked) {
-		q->consumer_waiting = WAIT_DEEP;
-		pthread_cond_wait(&q->not_empty, &q->mu);
-		q->consumer_waiting = 0;
+	if (q->count == 0 && !q->closed && !q->kicked) {
+		uint64_t since = q->linger_off ? monotonic_us() : 0;
+
+		do {
+			q->consumer_waiting = WAIT_DEEP;
+			pthread_cond_wait(&q->not_empty, &q->mu);
+			q->consumer_waiting = 0;
+		} while (q->count == 0 && !q->closed && !q->kicked);
+		/* Events again within a linger of the last: lingering pays. */
+		if (since && monotonic_us() - since < QUEUE_LINGER_MS * 1000u)
+			q->linger_off = 0;
 	}
 	n = take(q, out, max);
 	pthread_mutex_unlock(&q->mu);

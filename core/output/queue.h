@@ -36,6 +36,7 @@ struct queue {
 	int producer_waiting;
 	int held;		/* queue_hold(): wake the consumer per batch, not per event */
 	int wait_always;	/* a file input: wait when full, whatever `overflow` says */
+	int linger_off;		/* the last linger brought nothing (queue.c) */
 	size_t in_flight;	/* popped by the consumer, not yet done */
 	uint64_t dropped;		/* total, for stats */
 	uint64_t dropped_unreported;	/* not yet in a loss event */
