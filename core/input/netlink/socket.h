@@ -16,6 +16,7 @@ struct nl {
 	int fd;
 	uint32_t seq;
 	struct nl_rx *rx;	/* nl_recv_many()'s batch, made on first use */
+	int connected;		/* to the kernel: no other unicast sender gets through */
 	char buf[NL_BUF_SIZE] __attribute__((aligned(8)));
 };
 
@@ -52,7 +53,9 @@ long nl_recv(struct nl *n, int *type, const char **payload);
 
 /* Like nl_recv(), for the reader's drain: one recvmmsg() takes up to
  * NL_RX_BATCH messages and the next calls hand them out, so a busy socket
- * costs one system call per batch instead of one per record.  The payload
+ * costs one system call per batch instead of one per record.  After a batch
+ * shorter than NL_RX_BATCH (the socket was empty) it returns -EAGAIN once
+ * without asking the socket again: poll() says when more came.  The payload
  * is valid until the next call.  nl_rx_pending() says whether messages of
  * the last batch are still to be handed out (drain them before using
  * nl_recv() or nl_request(), or records would be reordered). */
