@@ -42,7 +42,7 @@ struct obj {
 	int first;
 	int bare;		/* saw words that are not name=value */
 	int inner;		/* inside MSG: no further nesting */
-	int impure;		/* wrote what is not a function of the text alone
+	int impure;		/* its rendering may differ for the same text
 				 * (names from the id cache, container, a0..a3) */
 	uint32_t ppid;		/* from ppid=, 0 until seen */
 };
@@ -176,6 +176,8 @@ static void interpret_kind(struct obj *o, const struct field *f, unsigned ik)
 
 	if (ik == IK_KEY || (ik == IK_CAP_BITMAP && o->c.type == AUDIT_CRYPTO_KEY_USER))
 		return;
+	if (ik == IK_ARG)
+		o->impure = 1;	/* set*id's arguments are named by the id cache */
 	/* Most syscalls' arguments are not named: no key written and taken back. */
 	if (ik == IK_ARG && (!o->c.args || f->nlen != 2 || f->name[1] < '0' || f->name[1] > '3' ||
 			     (o->c.args->a[f->name[1] - '0'] == AK_NONE && f->name[1] > '1')))
@@ -219,8 +221,6 @@ static void interpret(struct enrich *x, struct obj *o, const struct field *f, un
 {
 	if (o->c.type == AUDIT_TRUSTED_APP)
 		return;		/* libauparse decodes its fields, names none */
-	if ((k & (FK_UID | FK_GID | FK_SES | FK_PID | FK_PPID)) || k >> FK_IK_SHIFT == IK_ARG)
-		o->impure = 1;
 	if ((k & FK_ARCH) && !f->quote && f->vlen <= 8 && enrich_is_hex(f->val, f->vlen)) {
 		o->c.machine = audit_elf_to_machine((unsigned)field_int(f->val, f->vlen, 16));
 		add_interp_str(o, f, o->c.machine >= 0 ? audit_machine_to_name(o->c.machine) : NULL);
@@ -233,6 +233,7 @@ static void interpret(struct enrich *x, struct obj *o, const struct field *f, un
 	if (!decimal)
 		return;
 	if (k & (FK_PID | FK_PPID)) {
+		o->impure = 1;	/* a container only while the event is fresh */
 		if (k & FK_PPID)
 			o->ppid = (uint32_t)field_int(f->val, f->vlen, 10);
 		else if (x->fresh && !o->inner)
@@ -249,6 +250,7 @@ static void interpret(struct enrich *x, struct obj *o, const struct field *f, un
 			o->b->len = mark;
 	} else if (k & (FK_UID | FK_GID | FK_SES)) {
 		size_t mark = o->b->len;
+		o->impure = 1;	/* names from a cache with a TTL */
 		add_upper_key(o, f->name, f->nlen);
 		if (id_name_json(o->b, x->um, id_kind_of(o, f, k), field_int(f->val, f->vlen, 10), x->now_sec) < 0)
 			o->b->len = mark;
