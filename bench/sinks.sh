@@ -8,15 +8,19 @@
 #   http       bench/http_sink (keep-alive, ndjson, max_events = BATCH)
 #   http-gzip  the same with gzip = true
 #
-#   bench/sinks.sh [EVENTS] [BATCH] [ROUNDS]  (defaults 200000, 1024, 3)
+#   bench/sinks.sh [EVENTS] [BATCH] [ROUNDS]  (defaults 1000000, 1024, 3)
 #   CASES="redis kafka" bench/sinks.sh        (default: redis kafka http http-gzip)
 #   OPTS='properties = { linger_ms = 0; };'   more keys for the output
 #   PROFILE=DIR   runs the daemon under `perf record -e cpu-clock -g`, into
 #                 DIR/CASE.ROUND.data (its CPU then counts in the daemon's)
+#   BUILDS="DIR1 DIR2"  before/after: each case runs with the daemon and
+#                 plugins of each build directory in turn, in every round
+#                 (the counterparts are always top_builddir's)
 #
 # Each round runs every case once, in turn (interleaved), each with a fresh
 # counterpart: the same synthetic log through --replay into one output,
-# timed from start to exit (all delivered).  Each run checks the count at
+# timed from start to exit (all delivered; the start and exit cost about
+# 0.1-0.2 s, hence a million events).  Each run checks the count at
 # the other end (redis LLEN, the topic's watermarks, the events the HTTP
 # receiver counted in the bodies it got) and law=ok with nothing dropped in
 # the daemon's stats line; any mismatch is printed and makes the exit status
@@ -26,7 +30,7 @@
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${top_builddir:-$top}
-n=${1:-200000}
+n=${1:-1000000}
 batch=${2:-1024}
 rounds=${3:-3}
 cases=${CASES:-redis kafka http http-gzip}
@@ -51,8 +55,13 @@ awk -v n="$n" 'BEGIN {
 	}
 }' > "$tmp/in.log"
 
-mkdir -p "$tmp/plugins"
-ln -s "$build"/plugins/.libs/*.so "$tmp/plugins/"
+builds=${BUILDS:-$build}
+i=0
+for b in $builds; do
+	i=$((i + 1))
+	mkdir -p "$tmp/plugins.$i"
+	ln -s "$b"/plugins/.libs/*.so "$tmp/plugins.$i/"
+done
 
 # start_counterpart CASE: starts it (pid in cpid), sets keys, the output's options.
 start_counterpart() {
@@ -105,12 +114,14 @@ stop_counterpart() {
 	cpid=""
 }
 
-# run CASE ROUND: one replay; appends "CASE events/s daemon-µs/event counterpart-µs/event".
+# run CASE ROUND BUILD-DIR BUILD-INDEX: one replay; appends
+# "CASE BUILD events/s daemon-µs/event counterpart-µs/event" to the rows.
 run() {
-	local c=$1 plugin=${1%-gzip} t0 t1 c0 c1 law
+	local c=$1 plugin=${1%-gzip} t0 t1 c0 c1 law label
+	label=$(basename "$3")
 	start_counterpart "$c" || { bad "$c: the counterpart did not start"; stop_counterpart; return; }
 	cat > "$tmp/$c.conf" <<CONF
-plugin_dir = "$tmp/plugins";
+plugin_dir = "$tmp/plugins.$4";
 log_level = "info";
 outputs = ( { plugin = "$plugin"; queue = { batch = $batch; overflow = "block"; }; $keys ${OPTS:-} } );
 CONF
@@ -118,7 +129,7 @@ CONF
 	t0=$(date +%s.%N)
 	/usr/bin/time -f "%U %S" -o "$tmp/time" \
 		${PROFILE:+perf record -q -e cpu-clock -g -o "$PROFILE/$c.$2.data" --} \
-		"$build/auditstream" -c "$tmp/$c.conf" --replay "$tmp/in.log" 2>"$tmp/$c.log" ||
+		"$3/auditstream" -c "$tmp/$c.conf" --replay "$tmp/in.log" 2>"$tmp/$c.log" ||
 		{ bad "$c: daemon failed:"; tail -5 "$tmp/$c.log"; stop_counterpart; return; }
 	t1=$(date +%s.%N)
 	c1=$(ticks "$cpid")
@@ -131,32 +142,37 @@ CONF
 	esac
 	stop_counterpart
 	read -r u s < "$tmp/time"
-	awk -v c="$c" -v r="$2" -v n="$n" -v t0="$t0" -v t1="$t1" -v u="$u" -v s="$s" \
+	awk -v c="$c" -v r="$2" -v b="$label" -v n="$n" -v t0="$t0" -v t1="$t1" -v u="$u" -v s="$s" \
 		-v ct="$((c1 - c0))" -v hz="$hz" -v rows="$tmp/rows" -v x="$extra" 'BEGIN {
 		t = t1 - t0
-		printf "%-9s round %d: %8.0f events/s  daemon %5.2f µs/event  counterpart %5.2f µs/event%s\n",
-			c, r, n / t, (u + s) * 1e6 / n, ct / hz * 1e6 / n, x
-		printf "%s %.0f %.2f %.2f\n", c, n / t, (u + s) * 1e6 / n, ct / hz * 1e6 / n >> rows
+		printf "%-9s %-8s round %d: %8.0f events/s  daemon %5.2f µs/event  counterpart %5.2f µs/event%s\n",
+			c, b, r, n / t, (u + s) * 1e6 / n, ct / hz * 1e6 / n, x
+		printf "%s %s %.0f %.2f %.2f\n", c, b, n / t, (u + s) * 1e6 / n, ct / hz * 1e6 / n >> rows
 	}'
 }
 
 echo "bench/sinks.sh $n events, batch $batch, $rounds rounds; $(uptime)"
 for r in $(seq "$rounds"); do
 	for c in $cases; do
-		run "$c" "$r"
+		i=0
+		for b in $builds; do
+			i=$((i + 1))
+			run "$c" "$r" "$b" "$i"
+		done
 	done
 done
 echo "load: $(uptime)"
 echo "medians over $rounds rounds:"
-for c in $cases; do
-	grep "^$c " "$tmp/rows" 2>/dev/null | awk -v c="$c" '
-		{ e[NR] = $2; d[NR] = $3; p[NR] = $4 }
+for c in $cases; do for b in $builds; do
+	b=$(basename "$b")
+	grep "^$c $b " "$tmp/rows" 2>/dev/null | awk -v c="$c" -v b="$b" '
+		{ e[NR] = $3; d[NR] = $4; p[NR] = $5 }
 		function med(a, k, i, j, t) {
 			for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++)
 				if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
 			return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2
 		}
-		END { if (NR) printf "%-9s %8.0f events/s  daemon %5.2f µs/event  counterpart %5.2f µs/event\n",
-			c, med(e, NR), med(d, NR), med(p, NR) }'
-done
+		END { if (NR) printf "%-9s %-8s %8.0f events/s  daemon %5.2f µs/event  counterpart %5.2f µs/event\n",
+			c, b, med(e, NR), med(d, NR), med(p, NR) }'
+done; done
 exit $status
