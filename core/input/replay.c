@@ -59,8 +59,10 @@ static int replay_read(struct input *in)
 	}
 	r->last_data_ms = now_monotonic_ms();
 	r->flushed = 0;
-	/* A regular file is always readable: read on without waiting. */
-	return r->may_stall ? 0 : INPUT_MORE;
+	if (!r->may_stall)	/* always readable: read on without waiting */
+		return INPUT_MORE;
+	pipeline_deliver(r->text.p);	/* a live stream: no event waits for the tick */
+	return 0;
 }
 
 /* Idle input: nothing more is coming soon, complete what is pending. */

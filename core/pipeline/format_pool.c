@@ -51,6 +51,7 @@ struct format_pool {
 	pthread_mutex_t mu;
 	pthread_cond_t work, done;
 	atomic_int helpers_asleep, reader_asleep, stop;
+	atomic_int wake_sent;		/* a helper was signalled and has not run yet */
 	struct helper *helpers;
 	unsigned nhelpers;
 };
@@ -92,6 +93,9 @@ static int helper_sleep(struct format_pool *fp)
 	while (!atomic_load(&fp->stop) && atomic_load(&fp->claim) >= atomic_load(&fp->tail))
 		pthread_cond_wait(&fp->work, &fp->mu);
 	atomic_fetch_sub(&fp->helpers_asleep, 1);
+	/* Up: the next publish may wake another (after this, the claim loop
+	 * reads a tail at least as new as any publish that saw wake_sent). */
+	atomic_store(&fp->wake_sent, 0);
 	pthread_mutex_unlock(&fp->mu);
 	return atomic_load(&fp->stop);
 }
@@ -113,12 +117,17 @@ static void *helper_main(void *arg)
 	}
 }
 
+/* One signal until the signalled helper runs: a helper the scheduler has
+ * not run yet is not signalled again for every event published meanwhile. */
 static void wake_helpers(struct format_pool *fp)
 {
-	if (!atomic_load(&fp->helpers_asleep))
+	if (!atomic_load(&fp->helpers_asleep) || atomic_load(&fp->wake_sent))
 		return;
 	pthread_mutex_lock(&fp->mu);
-	pthread_cond_signal(&fp->work);
+	if (atomic_load(&fp->helpers_asleep) && !atomic_load(&fp->wake_sent)) {
+		atomic_store(&fp->wake_sent, 1);
+		pthread_cond_signal(&fp->work);
+	}
 	pthread_mutex_unlock(&fp->mu);
 }
 
@@ -159,27 +168,40 @@ static void deliver_ready(struct format_pool *fp)
 		deliver_head(fp);
 }
 
-void fpool_flush(struct format_pool *fp)
+/* Renders one slot no helper took yet, or waits for the head's helper.
+ * Whichever it did, something is closer to delivery. */
+static void help_or_wait(struct format_pool *fp)
 {
-	while (fp->head < atomic_load(&fp->tail)) {
-		int64_t c;
+	int64_t c = claim_one(fp);
 
-		deliver_ready(fp);
-		if (fp->head == atomic_load(&fp->tail))
-			break;
-		if ((c = claim_one(fp)) >= 0)
-			render_slot(fp, slot_at(fp, (uint64_t)c), fp->reader_ctx);
-		else
-			wait_done(fp, slot_at(fp, fp->head));
-	}
+	if (c >= 0)
+		render_slot(fp, slot_at(fp, (uint64_t)c), fp->reader_ctx);
+	else
+		wait_done(fp, slot_at(fp, fp->head));
 }
 
-/* The next free slot, flushing first when the ring or its bytes are full. */
+void fpool_flush(struct format_pool *fp)
+{
+	for (deliver_ready(fp); fp->head < atomic_load(&fp->tail); deliver_ready(fp))
+		help_or_wait(fp);
+}
+
+void fpool_deliver_ready(struct format_pool *fp)
+{
+	deliver_ready(fp);
+}
+
+/* The next free slot.  A full ring (or byte bound) does not flush: the
+ * reader renders a slot or two and delivers what became ready, so the
+ * helpers keep working from where they are. */
 static struct slot *next_slot(struct format_pool *fp, size_t text_len)
 {
 	deliver_ready(fp);
-	if (atomic_load(&fp->tail) - fp->head >= FPOOL_SLOTS || fp->bytes + text_len > FPOOL_MAX_BYTES)
-		fpool_flush(fp);
+	while (fp->head < atomic_load(&fp->tail) &&
+	       (atomic_load(&fp->tail) - fp->head >= FPOOL_SLOTS || fp->bytes + text_len > FPOOL_MAX_BYTES)) {
+		help_or_wait(fp);
+		deliver_ready(fp);
+	}
 	return slot_at(fp, atomic_load(&fp->tail));
 }
 

@@ -7,8 +7,9 @@
  * waits (the ring is full, or it flushes at the end of a read) it renders
  * the events no helper took yet itself, so neither core idles while the
  * other has work.  Delivery -- the pushes into the output queues -- happens
- * only on the reader thread, in submission order, in fpool_submit*() and
- * fpool_flush(); after fpool_flush() everything submitted is delivered.
+ * only on the reader thread, in submission order, in fpool_submit*(),
+ * fpool_deliver_ready() and fpool_flush(); after fpool_flush() everything
+ * submitted is delivered.
  *
  * Memory: at most FPOOL_SLOTS events and FPOOL_MAX_BYTES of their text are
  * held; past either, submit flushes first. */
@@ -21,7 +22,7 @@
 #include "pipeline/assemble.h"
 #include "pipeline/event.h"
 
-#define FPOOL_SLOTS 256
+#define FPOOL_SLOTS 1024
 #define FPOOL_MAX_BYTES (8u << 20)
 
 /* What delivery gets for one submitted item.  The callback owns the
@@ -62,5 +63,7 @@ int fpool_submit(struct format_pool *fp, const struct asm_event *ev, uint64_t no
 void fpool_submit_event(struct format_pool *fp, struct event *e, uint64_t outs);
 /* Renders what no helper took, waits for the rest, delivers everything. */
 void fpool_flush(struct format_pool *fp);
+/* Delivers the events at the head that are rendered; does not wait. */
+void fpool_deliver_ready(struct format_pool *fp);
 
 #endif

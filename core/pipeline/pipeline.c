@@ -356,7 +356,7 @@ void pipeline_free(struct pipeline *p)
 void pipeline_hold(struct pipeline *p, int hold)
 {
 	if (!hold && p->pool)
-		fpool_flush(p->pool);
+		fpool_deliver_ready(p->pool);
 	for (unsigned i = 0; i < p->nouts; i++)
 		(hold ? queue_hold : queue_release)(&p->outs[i].q);
 }
@@ -366,6 +366,12 @@ void pipeline_record(struct pipeline *p, const struct record *r, uint64_t now_ms
 	atomic_fetch_add_explicit(&p->stats.records, 1, memory_order_relaxed);
 	if (assembler_add(p->assembler, r, now_ms) < 0)
 		log_err("out of memory assembling serial %llu", (unsigned long long)r->serial);
+}
+
+void pipeline_deliver(struct pipeline *p)
+{
+	if (p->pool)
+		fpool_flush(p->pool);
 }
 
 void pipeline_tick(struct pipeline *p, uint64_t now_ms)

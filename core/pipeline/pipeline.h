@@ -54,10 +54,14 @@ void pipeline_free(struct pipeline *p);
 
 /* Renders on `helpers` more threads (core/pipeline/format_pool.h), in
  * order: for inputs that read faster than one core formats.  Every call
- * below still runs on the reader thread; pipeline_hold(p, 0), _tick and
- * _end deliver everything read so far.  0, or -errno (logged: the pipeline
- * renders inline as before). */
+ * below still runs on the reader thread.  Events reach the outputs as they
+ * are rendered, and at the latest by the next pipeline_tick (every
+ * LOOP_TICK_MS), pipeline_deliver or pipeline_end.  0, or -errno (logged:
+ * the pipeline renders inline as before). */
 int pipeline_parallel(struct pipeline *p, unsigned helpers);
+/* Delivers everything completed so far (an input that may stall calls it
+ * after each read, so nothing waits for the next tick). */
+void pipeline_deliver(struct pipeline *p);
 
 void pipeline_record(struct pipeline *p, const struct record *r, uint64_t now_ms);
 /* Timeouts, gap checks, and telling healthy outputs of another's overflow. */
