@@ -9,7 +9,7 @@
  * Content-Encoding is gzip: the JSON objects of an ndjson body (one per line)
  * or the elements of a JSON array (each must be an object).  A body that is
  * neither is answered 400 and counted as bad.  On SIGTERM it prints
- *   requests=R events=E bad=B wire_bytes=W body_bytes=D
+ *   requests=R events=E bad=B wire_bytes=W body_bytes=D connections=C
  * and exits 0.  One thread and poll(): python's http.server was the limit
  * (about 80 ms a POST), and this is a counterpart, not a test subject.
  */
@@ -41,7 +41,7 @@ struct sink {
 	unsigned char *plain;	/* gunzipped body */
 	size_t plain_cap;
 	z_stream z;
-	uint64_t requests, events, bad, wire_bytes, body_bytes;
+	uint64_t requests, events, bad, wire_bytes, body_bytes, connections;
 };
 
 static volatile sig_atomic_t stop;
@@ -273,15 +273,17 @@ int main(void)
 
 			for (i = 0; fd >= 0 && i < MAX_CONN && s.c[i].fd >= 0; i++)
 				;
-			if (fd >= 0 && i < MAX_CONN)
+			if (fd >= 0 && i < MAX_CONN) {
 				s.c[i].fd = fd;
+				s.connections++;
+			}
 			else if (fd >= 0)
 				close(fd);
 		}
 	}
-	printf("requests=%llu events=%llu bad=%llu wire_bytes=%llu body_bytes=%llu\n",
+	printf("requests=%llu events=%llu bad=%llu wire_bytes=%llu body_bytes=%llu connections=%llu\n",
 	       (unsigned long long)s.requests, (unsigned long long)s.events,
 	       (unsigned long long)s.bad, (unsigned long long)s.wire_bytes,
-	       (unsigned long long)s.body_bytes);
+	       (unsigned long long)s.body_bytes, (unsigned long long)s.connections);
 	return 0;
 }

@@ -91,7 +91,8 @@ start_counterpart() {
 }
 
 # received CASE: sets got, the count at the other end, and extra (for
-# HTTP: bytes on the wire per body byte).  Stops the HTTP receiver.
+# HTTP: POSTs per connection, keep-alive at work, and bytes on the wire per
+# body byte).  Stops the HTTP receiver.
 received() {
 	extra=""
 	case $1 in
@@ -102,8 +103,9 @@ received() {
 		wait "$cpid"
 		cpid=""
 		got=$(sed -n 's/.* events=\([0-9]*\) bad=0 .*/\1/p' "$tmp/http.out")
-		extra=$(sed -n 's/.* wire_bytes=\([0-9]*\) body_bytes=\([0-9]*\)/\1 \2/p' "$tmp/http.out" |
-			awk '$2 { printf "  wire/body %.3f", $1 / $2 }') ;;
+		extra=$(sed -n 's/^requests=\([0-9]*\) .* wire_bytes=\([0-9]*\) body_bytes=\([0-9]*\) connections=\([0-9]*\)/\1 \2 \3 \4/p' \
+			"$tmp/http.out" |
+			awk '$3 && $4 { printf "  %d POSTs on %d connection(s), wire/body %.3f", $1, $4, $2 / $3 }') ;;
 	esac
 }
 
