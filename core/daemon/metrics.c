@@ -46,7 +46,8 @@ static void label(FILE *f, const char *s)
 }
 
 enum { PER_OUT_ENQ, PER_OUT_WRITTEN, PER_OUT_DROPPED, PER_OUT_UNDELIVERED, PER_OUT_RETRIES,
-       PER_OUT_LOSS, PER_OUT_REJECTED, PER_OUT_DEPTH, PER_OUT_CAP, PER_OUT_DISABLED,
+       PER_OUT_LOSS, PER_OUT_REJECTED, PER_OUT_DEPTH, PER_OUT_CAP, PER_OUT_BYTES, PER_OUT_MAX_BYTES,
+       PER_OUT_DISABLED,
        PER_OUT_SPOOLED, PER_OUT_SPOOL_DROPPED, PER_OUT_SPOOL_CORRUPT, PER_OUT_SPOOL_EVENTS,
        PER_OUT_SPOOL_BYTES, PER_OUT_N };
 
@@ -62,6 +63,8 @@ static const struct {
 	{ "output_rejected_total", "counter", "Events the plugin gave up on (host->drop)." },
 	{ "output_queue_depth", "gauge", "Events queued now." },
 	{ "output_queue_capacity", "gauge", "The queue's size (queue.size)." },
+	{ "output_queue_bytes", "gauge", "Bytes of events in the output's hands now: queued and being written." },
+	{ "output_queue_max_bytes", "gauge", "The bound on those bytes (queue.max_bytes)." },
 	{ "output_disabled", "gauge", "1 once the plugin returned FATAL." },
 	{ "output_spooled_total", "counter", "Events written to the output's spool (spool.dir)." },
 	{ "output_spool_dropped_total", "counter", "Events the spool could not take (full, or a write error)." },
@@ -82,6 +85,8 @@ static unsigned long long out_value(struct output *o, int k)
 	case PER_OUT_REJECTED: return ld(&o->rejected);
 	case PER_OUT_DEPTH: return (unsigned long long)queue_depth(&o->q);
 	case PER_OUT_CAP: return (unsigned long long)o->cfg->queue_size;
+	case PER_OUT_BYTES: return (unsigned long long)queue_bytes(&o->q);
+	case PER_OUT_MAX_BYTES: return (unsigned long long)o->cfg->queue_max_bytes;
 	case PER_OUT_SPOOLED: return ld(&o->spooled);
 	case PER_OUT_SPOOL_DROPPED: return ld(&o->spool_dropped);
 	case PER_OUT_SPOOL_CORRUPT: return ld(&o->spool_corrupt);

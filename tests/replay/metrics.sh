@@ -16,7 +16,7 @@ EXTRA_CONFIG="metrics = { path = \"$TMP/m/auditstream.prom\"; interval_s = 1; };
 message_tracking = { max_out_of_order = 10; };" write_config "$TMP/a.conf" \
 	"name = \"all\"; plugin = \"file\"; path = \"$TMP/all.json\";" \
 	"name = \"sl\\\"ow\"; plugin = \"flaky\"; path = \"$TMP/slow.json\"; down_flag = \"$TMP/nope\";
-	 reject_flag = \"$TMP/reject\"; queue = { size = 20; overflow = \"drop_newest\"; batch = 5; };"
+	 reject_flag = \"$TMP/reject\"; queue = { size = 20; max_bytes = 65536; overflow = \"drop_newest\"; batch = 5; };"
 touch "$TMP/reject"
 mkdir "$TMP/m"
 # Another user who may write the directory plants a symlink where the old
@@ -80,6 +80,9 @@ want = {
     'auditstream_output_dropped_total{output="all",plugin="file"}': 0,
     'auditstream_output_queue_capacity{output="sl\\"ow",plugin="flaky"}': 20,
     'auditstream_output_queue_depth{output="sl\\"ow",plugin="flaky"}': 0,
+    'auditstream_output_queue_bytes{output="sl\\"ow",plugin="flaky"}': 0,
+    'auditstream_output_queue_max_bytes{output="sl\\"ow",plugin="flaky"}': 65536,
+    'auditstream_output_queue_max_bytes{output="all",plugin="file"}': 32 << 20,
 }
 for k, v in want.items():
     if b.get(k) != v:
