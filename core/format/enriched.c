@@ -277,6 +277,7 @@ static void add_keys(struct obj *o, const char *s, size_t n)
 }
 
 static void emit_fields(struct enrich *x, struct obj *o, const char *s, size_t n);
+static void add_avc(struct obj *o, const char *s, size_t n);
 
 /* The value of one field, and what stands beside it. */
 /* A string value: decoded first if auditd hex-encoded it, else escaped
@@ -319,6 +320,10 @@ static void emit_value(struct enrich *x, struct obj *o, const struct field *f, u
 		obj_init(&in, x, o->b, o->c.type, 1);
 		json_add_string(o->b, f->val, f->vlen);
 		buf_adds(o->b, ",\"MSG\":{");
+		/* USER_AVC's msg='avc:  denied  { status } for ...': the words
+		 * as AVC's (libauparse names them only in AVC records). */
+		if (o->c.type == AUDIT_USER_AVC)
+			add_avc(&in, f->val, f->vlen);
 		emit_fields(x, &in, f->val, f->vlen);
 		buf_addc(o->b, '}');
 		o->impure |= in.impure;

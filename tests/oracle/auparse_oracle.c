@@ -23,7 +23,9 @@
  *     capability libauparse names for a full set (ffffffffffffffff) but
  *     those listed, in libauparse's order;
  *   - bits above the last known capability are named "cap_N" (libauparse
- *     leaves them out): dropped here before comparing.
+ *     leaves them out): dropped here before comparing;
+ *   - a quoted value with spaces inside msg='...' is whole (libauparse cuts
+ *     it at the first space).
  *
  * Usage: auparse_oracle [-v] [LOG...]  (default: the corpus in $top_srcdir).
  * Needs $top_builddir/auditstream and its file plugin. */
@@ -322,7 +324,7 @@ static int ours(struct str *s, const cJSON *rec, const char *type, const char *n
 		int kind)
 {
 	char up[128];
-	const cJSON *v, *msg;
+	const cJSON *v, *msg, *first = NULL;
 	long ai;
 	int r;
 
@@ -357,12 +359,22 @@ static int ours(struct str *s, const cJSON *rec, const char *type, const char *n
 	 * interpretation (README): the field's own value is compared. */
 	if (kind == AUPARSE_TYPE_UNCLASSIFIED || kind == AUPARSE_TYPE_MAC_LABEL)
 		upper(up, "", sizeof(up));
+	/* A name both outside and inside msg='...' (USER_AVC's auid): its
+	 * nth occurrence is the nth level that has it. */
 	for (msg = rec; msg; msg = msg == rec ? cJSON_GetObjectItemCaseSensitive(rec, "MSG") : NULL) {
 		if ((up[0] && (v = cJSON_GetObjectItemCaseSensitive(msg, up))) ||
 		    (v = cJSON_GetObjectItemCaseSensitive(msg, name))) {
+			if (!first)
+				first = v;
+			if (nth-- > 0)
+				continue;
 			render(s, v, ",");
 			return 1;
 		}
+	}
+	if (first) {		/* repeated on one level: the first */
+		render(s, first, ",");
+		return 1;
 	}
 	return 0;
 }
@@ -420,6 +432,17 @@ static int joined_words(const char *want, const char *got, const cJSON *rec, con
 
 	return !cJSON_GetObjectItemCaseSensitive(rec, name) && strncmp(want, got, n) == 0 &&
 	       got[n] == ' ';
+}
+
+/* A quoted value with spaces inside USER messages' msg='...'
+ * (cmdline="systemctl status x"): libauparse cuts it at the first space
+ * and keeps the quote ("systemctl); enriched keeps the value (README). */
+static int cut_quoted(const char *want, const char *got)
+{
+	size_t n = strlen(want);
+
+	return n >= 2 && want[0] == '"' && !strchr(want + 1, '"') &&
+	       strncmp(want + 1, got, n - 1) == 0 && got[n - 1] == ' ';
 }
 
 /* ------------------------------------------------------------ the walk */
@@ -507,7 +530,8 @@ static void check_record(auparse_state_t *au, const cJSON *ev, const char *type,
 {
 	const cJSON *rec = record_of(ev, type, idx);
 	struct str got = { 0 }, want = { 0 }, what = { 0 };
-	int nkey = 0;
+	const char *seen[128];
+	int nseen = 0;
 
 	if (auparse_first_field(au) <= 0)
 		return;
@@ -519,8 +543,10 @@ static void check_record(auparse_state_t *au, const cJSON *ev, const char *type,
 
 		if (!name || !raw || strcmp(name, "type") == 0 || strcmp(name, "node") == 0)
 			continue;
-		if (strcmp(name, "key") == 0)
-			nth = nkey++;
+		for (int i = 0; i < nseen; i++)
+			nth += strcmp(seen[i], name) == 0;
+		if (nseen < 128)
+			seen[nseen++] = name;
 		interp = auparse_interpret_field(au);
 		if (!interp)
 			interp = raw;
@@ -531,7 +557,8 @@ static void check_record(auparse_state_t *au, const cJSON *ev, const char *type,
 		if (r < 0)
 			continue;
 		agree = r > 0 && (same(want.p, &got, rec, name) || joined_words(want.p, got.p, rec, name) ||
-				  no_name(want.p, raw, got.p, rec, name) || unquoted(want.p, got.p));
+				  no_name(want.p, raw, got.p, rec, name) || unquoted(want.p, got.p) ||
+				  cut_quoted(want.p, got.p));
 		s_clear(&what);
 		snprintf(line, sizeof(line), "serial %lu %s[%d] %s=", serial, type, idx, name);
 		s_adds(&what, line);
@@ -612,6 +639,22 @@ static const char *const other_records[] = {
 	"ADD_GROUP msg=audit(1700000000.000:%u): pid=2 uid=0 auid=0 ses=1 msg='op=add-group "
 	"id=65534 exe=\"/usr/sbin/groupadd\" hostname=h addr=? terminal=pts/0 res=success'",
 	"CAPSET msg=audit(1700000000.000:%u): pid=2 cap_pi=0 cap_pp=3000 cap_pe=3000 cap_pa=0",
+	/* userspace AVCs as systemd and dbus-daemon send them */
+	"USER_AVC msg=audit(1700000000.000:%u): pid=1 uid=0 auid=4294967295 ses=4294967295 "
+	"subj=system_u:system_r:init_t:s0 msg='avc:  denied  { status } for auid=0 uid=0 gid=0 "
+	"path=\"/usr/lib/systemd/system/x.service\" cmdline=\"systemctl status x\" "
+	"scontext=unconfined_u:unconfined_r:unconfined_t:s0 "
+	"tcontext=system_u:object_r:systemd_unit_file_t:s0 tclass=service permissive=0  "
+	"exe=\"/usr/lib/systemd/systemd\" sauid=0 hostname=? addr=? terminal=?'",
+	"USER_AVC msg=audit(1700000000.000:%u): pid=551 uid=81 auid=4294967295 ses=4294967295 "
+	"subj=system_u:system_r:system_dbusd_t:s0-s0:c0.c1023 msg='avc:  denied  { send_msg } for "
+	"msgtype=method_return dest=:1.83 spid=1 tpid=1042 scontext=system_u:system_r:init_t:s0 "
+	"tcontext=unconfined_u:unconfined_r:unconfined_t:s0 tclass=dbus permissive=0  "
+	"exe=\"/usr/bin/dbus-daemon\" sauid=81 hostname=? addr=? terminal=?'",
+	"USER_AVC msg=audit(1700000000.000:%u): pid=551 uid=81 auid=4294967295 ses=4294967295 "
+	"subj=system_u:system_r:system_dbusd_t:s0 msg='avc:  granted  { read write } for "
+	"scontext=a tcontext=b tclass=file permissive=1  exe=\"/usr/bin/dbus-daemon\" sauid=81 "
+	"hostname=? addr=? terminal=?'",
 	"SOCKADDR msg=audit(1700000000.000:%u): saddr=11000300020000000000000000000000",
 	"SOCKADDR msg=audit(1700000000.000:%u): saddr=0A000050000000000000000000000000000000010000000000000000",
 	"CONFIG_CHANGE msg=audit(1700000000.000:%u): auid=0 ses=1 op=add_rule key=\"w\" list=2 res=0",

@@ -289,6 +289,26 @@ START_TEST(test_user_msg_and_bare_words)
 	ck_assert_str_eq(str(j, "USER", "msg"), "text=hello from test exe=\"/bin/x\" res=success");
 	ck_assert_str_eq(str(j, "AVC", "raw"), "avc:  denied  { read } for  pid=5 comm=\"x\"");
 	ck_assert_int_eq((int)num(j, "AVC", "pid"), 5);
+	ck_assert_str_eq(str(j, "AVC", "seresult"), "denied");
+	cJSON_Delete(j);
+
+	/* USER_AVC (dbus, systemd): the same words inside msg='...', in MSG */
+	fake_init(&f, 4);
+	ADD(&f, AUDIT_USER_AVC, "pid=551 uid=0 auid=4294967295 ses=4294967295 "
+	    "subj=system_u:system_r:system_dbusd_t:s0 msg='avc:  denied  { send_msg acquire_svc } "
+	    "for msgtype=method_return dest=:1.83 spid=1 tpid=1042 scontext=a tcontext=b "
+	    "tclass=dbus permissive=0  exe=\"/usr/bin/dbus-daemon\" sauid=81 hostname=? addr=? terminal=?'");
+	j = render(&f);
+	m = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(j, "USER_AVC"), "MSG");
+	ck_assert_str_eq(str(m, "seresult", NULL), "denied");
+	m = cJSON_GetObjectItemCaseSensitive(m, "seperms");
+	ck_assert_int_eq(cJSON_GetArraySize(m), 2);
+	ck_assert_str_eq(cJSON_GetArrayItem(m, 0)->valuestring, "send_msg");
+	ck_assert_str_eq(cJSON_GetArrayItem(m, 1)->valuestring, "acquire_svc");
+	m = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(j, "USER_AVC"), "MSG");
+	ck_assert_str_eq(str(m, "msgtype", NULL), "method_return");
+	ck_assert_str_eq(str(m, "exe", NULL), "/usr/bin/dbus-daemon");
+	ck_assert_ptr_null(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(j, "USER_AVC"), "raw"));
 	cJSON_Delete(j);
 }
 END_TEST
