@@ -180,25 +180,12 @@ int metrics_render(FILE *f, const struct metrics_view *v)
 	head(f, "build_info", "gauge", "Always 1; the version and plugin ABI as labels.");
 	fprintf(f, "auditstream_build_info{version=\"%s\",abi=\"%d.%d\"} 1\n", PACKAGE_VERSION,
 		AUDITSTREAM_ABI_MAJOR, AUDITSTREAM_ABI_MINOR);
-	one(f, "records_received_total", "counter", "Audit records received.", ld(&s->records));
-	one(f, "events_total", "counter", "Events assembled.", ld(&s->events));
-	one(f, "bad_records_total", "counter", "Unparseable records skipped.", ld(&s->bad_records));
-	one(f, "filtered_events_total", "counter", "Events dropped by events.min/max or the global filters.", ld(&s->filtered));
-	one(f, "filtered_output_events_total", "counter", "Events an output's own filters kept from it.", ld(&s->filtered_output));
-	one(f, "enobufs_total", "counter", "Netlink socket overruns (ENOBUFS).", ld(&s->enobufs));
-	one(f, "kernel_lost_total", "counter", "Growth of the kernel's lost counter since start.", ld(&s->kernel_lost));
-	one(f, "missed_serials_total", "counter", "Serials that never arrived.", ld(&s->missed));
-	one(f, "out_of_order_total", "counter", "Serials that arrived out of order.", ld(&s->out_of_order));
-	one(f, "loss_events_total", "counter", "In-band loss events sent.", ld(&s->loss_events));
-	one(f, "kernel_lost", "gauge", "The kernel's own lost counter (last AUDIT_GET).", ld(&s->kernel_lost_total));
-	one(f, "kernel_backlog", "gauge", "The kernel's audit backlog (last AUDIT_GET).", ld(&s->kernel_backlog));
-	one(f, "kernel_backlog_limit", "gauge", "The kernel's backlog_limit.", ld(&s->kernel_backlog_limit));
-	one(f, "kernel_enabled", "gauge", "The kernel's enabled flag: 0, 1, or 2 (locked).", ld(&s->kernel_enabled));
-	one(f, "kernel_failure", "gauge", "The kernel's failure mode: 0 silent, 1 printk, 2 panic.", ld(&s->kernel_failure));
+	for (unsigned k = 0; k < stats_nfields; k++) {
+		const struct stats_field *sf = &stats_fields[k];
+
+		one(f, sf->metric, sf->type, sf->help, (unsigned long long)stats_value(s, sf));
+	}
 	one(f, "canary_enabled", "gauge", "1 when the canary is configured.", (unsigned long long)(v->cfg->canary.enabled != 0));
-	one(f, "canary_sent_total", "counter", "Canary reads made.", ld(&s->canary_sent));
-	one(f, "canary_seen_total", "counter", "Canary events that came back in time.", ld(&s->canary_seen));
-	one(f, "canary_missed_total", "counter", "Canary events that did not come back in time.", ld(&s->canary_missed));
 	for (int k = 0; k < PER_OUT_N; k++) {
 		head(f, per_out[k].name, per_out[k].type, per_out[k].help);
 		for (unsigned i = 0; i < v->nouts; i++) {

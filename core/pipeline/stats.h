@@ -4,6 +4,7 @@
 #define AS_STATS_H
 
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct stats {
@@ -29,6 +30,25 @@ struct stats {
 	atomic_uint_least64_t canary_seen;		/* ... whose event came back in time */
 	atomic_uint_least64_t canary_missed;		/* ... whose event did not */
 };
+
+/* Every counter above, once, for the log line and the metrics alike. */
+struct stats_field {
+	const char *log;	/* its key in the stats log line */
+	const char *metric;	/* its Prometheus name, after "auditstream_" */
+	const char *type;	/* "counter" or "gauge" */
+	const char *help;
+	size_t offset;		/* of its atomic in struct stats */
+	int line;		/* 0: the counters' log line; 1: the kernel's and the canary's */
+	const char *before;	/* written before the key in that line: a group's name */
+};
+
+extern const struct stats_field stats_fields[];
+extern const unsigned stats_nfields;
+
+static inline uint64_t stats_value(const struct stats *s, const struct stats_field *f)
+{
+	return atomic_load((const atomic_uint_least64_t *)((const char *)s + f->offset));
+}
 
 struct output;
 void stats_log(const struct stats *s, struct output *outs, unsigned n);

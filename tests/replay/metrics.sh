@@ -77,6 +77,9 @@ want = {
     'auditstream_records_received_total': 1000,
     'auditstream_events_total': 500,
     'auditstream_missed_serials_total': 5,
+    # every counter of the stats log line is a series too (one list, stats.c)
+    'auditstream_duplicate_serials_total': 0,
+    'auditstream_serial_resets_total': 0,
     'auditstream_output_dropped_total{output="all",plugin="file"}': 0,
     'auditstream_output_queue_capacity{output="sl\\"ow",plugin="flaky"}': 20,
     'auditstream_output_queue_depth{output="sl\\"ow",plugin="flaky"}': 0,
