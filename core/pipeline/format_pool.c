@@ -20,7 +20,7 @@
 
 #include "util/log.h"
 
-#define SLOT_KEEP_BYTES (64u << 10)	/* a slot's text buffer above this is freed after use */
+#define SLOT_KEEP_BYTES (16u << 10)	/* a slot's text buffer above this is freed after use */
 #define SPINS 200			/* a helper checks this often before it sleeps */
 
 struct slot {
@@ -48,6 +48,7 @@ struct format_pool {
 	atomic_uint_fast64_t tail, claim;
 	uint64_t head;
 	size_t bytes;			/* text held by undelivered slots (reader only) */
+	size_t kept;			/* text buffers' capacity, all slots (reader only) */
 	pthread_mutex_t mu;
 	pthread_cond_t work, done;
 	atomic_int helpers_asleep, reader_asleep, stop;
@@ -151,7 +152,10 @@ static void deliver_head(struct format_pool *fp)
 	fp->ops->deliver(fp->arg, &s->item);
 	memset(&s->item, 0, sizeof(s->item));
 	fp->bytes -= s->ev.text_len;
-	if (s->text_cap > SLOT_KEEP_BYTES) {
+	/* Buffers are kept for the next event, but not a big one, and not
+	 * past FPOOL_MAX_BYTES in all. */
+	if (s->text_cap > SLOT_KEEP_BYTES || fp->kept > FPOOL_MAX_BYTES) {
+		fp->kept -= s->text_cap;
 		free(s->ev.text);
 		s->ev.text = NULL;
 		s->text_cap = 0;
@@ -212,7 +216,7 @@ static void publish(struct format_pool *fp, size_t text_len)
 	wake_helpers(fp);
 }
 
-static int copy_event(struct slot *s, const struct asm_event *ev)
+static int copy_event(struct format_pool *fp, struct slot *s, const struct asm_event *ev)
 {
 	if (ev->nrec > s->rec_cap) {
 		struct asm_record *r = realloc(s->ev.recs, ev->nrec * sizeof(*r));
@@ -226,6 +230,7 @@ static int copy_event(struct slot *s, const struct asm_event *ev)
 		if (!t)
 			return -ENOMEM;
 		s->ev.text = t;
+		fp->kept += ev->text_len - s->text_cap;
 		s->text_cap = ev->text_len;
 	}
 	s->ev.serial = ev->serial;
@@ -243,7 +248,7 @@ int fpool_submit(struct format_pool *fp, const struct asm_event *ev, uint64_t no
 		 uint32_t fmts, uint64_t outs)
 {
 	struct slot *s = next_slot(fp, ev->text_len);
-	int rc = copy_event(s, ev);
+	int rc = copy_event(fp, s, ev);
 
 	if (rc < 0) {
 		log_err("out of memory handing event %llu to the formatter",

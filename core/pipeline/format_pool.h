@@ -12,7 +12,8 @@
  * submitted is delivered.
  *
  * Memory: at most FPOOL_SLOTS events and FPOOL_MAX_BYTES of their text are
- * held; past either, submit flushes first. */
+ * held; past either, submit renders and delivers first.  Delivered slots
+ * keep their buffers for reuse up to FPOOL_MAX_BYTES in all. */
 #ifndef AS_FORMAT_POOL_H
 #define AS_FORMAT_POOL_H
 
