@@ -747,4 +747,5 @@ const struct format format_enriched_def = {
 	.scratch_new = enrich_scratch_new,
 	.scratch_free = enrich_scratch_free,
 	.render = enriched_render,
+	.parallel = 1,
 };

@@ -25,6 +25,11 @@ struct format {
 	/* Appends ev's JSON to out.  now_sec: the wall clock, read once per event.
 	 * Returns 0 or -ENOMEM. */
 	int (*render)(struct buf *out, const struct asm_event *ev, void *scratch, uint64_t now_sec);
+	/* Rendering costs more than reading and parsing the event: a replay
+	 * renders it on helper threads (bench/RESULTS.md: enriched replays
+	 * 1.3x faster with one; goaudit and raw, which cost less to render
+	 * than to read and write, gain nothing from the hand-off). */
+	int parallel;
 };
 
 #define FORMAT_MAX 8	/* room in the pipeline's per-event cache */

@@ -21,7 +21,13 @@
 #include "util/log.h"
 
 #define SLOT_KEEP_BYTES (16u << 10)	/* a slot's text buffer above this is freed after use */
-#define SPINS 200			/* a helper checks this often before it sleeps */
+#define SPINS 1000			/* a helper checks this often before it sleeps */
+/* A sleeping helper is woken once this many slots wait for it (or at the
+ * end of a read): a futex wake costs the reader more than rendering an
+ * event, so one wake per event would slow it down more than the helper
+ * speeds it up (measured: 100,000 events, goaudit to /dev/null, 0.31 s on
+ * one thread, 0.42 s with a helper woken per event). */
+#define WAKE_BATCH 32
 
 struct slot {
 	atomic_int done;
@@ -45,10 +51,13 @@ struct format_pool {
 	void *arg;
 	void *reader_ctx;
 	struct slot slots[FPOOL_SLOTS];
-	atomic_uint_fast64_t tail, claim;
-	uint64_t head;
+	/* Written by the reader and by the helpers: a cache line each. */
+	_Alignas(64) atomic_uint_fast64_t tail;
+	_Alignas(64) atomic_uint_fast64_t claim;
+	_Alignas(64) uint64_t head;
 	size_t bytes;			/* text held by undelivered slots (reader only) */
 	size_t kept;			/* text buffers' capacity, all slots (reader only) */
+	unsigned unwoken;		/* published since the reader last looked for a sleeper */
 	pthread_mutex_t mu;
 	pthread_cond_t work, done;
 	atomic_int helpers_asleep, reader_asleep, stop;
@@ -193,6 +202,8 @@ void fpool_flush(struct format_pool *fp)
 void fpool_deliver_ready(struct format_pool *fp)
 {
 	deliver_ready(fp);
+	if (atomic_load(&fp->claim) < atomic_load(&fp->tail))
+		wake_helpers(fp);	/* what waits below WAKE_BATCH */
 }
 
 /* The next free slot.  A full ring (or byte bound) does not flush: the
@@ -212,8 +223,12 @@ static struct slot *next_slot(struct format_pool *fp, size_t text_len)
 static void publish(struct format_pool *fp, size_t text_len)
 {
 	fp->bytes += text_len;
-	atomic_store(&fp->tail, atomic_load(&fp->tail) + 1);
-	wake_helpers(fp);
+	atomic_store(&fp->tail, atomic_load_explicit(&fp->tail, memory_order_relaxed) + 1);
+	/* Not a look at `claim` per event: the helpers write its cache line. */
+	if (++fp->unwoken >= WAKE_BATCH) {
+		fp->unwoken = 0;
+		wake_helpers(fp);
+	}
 }
 
 static int copy_event(struct format_pool *fp, struct slot *s, const struct asm_event *ev)

@@ -285,9 +285,18 @@ static const struct fpool_ops pool_ops = {
 	.deliver = deliver,
 };
 
+/* Some output renders a format worth helper threads. */
+static int worth_helpers(const struct pipeline *p)
+{
+	for (unsigned i = 0; i < p->nouts; i++)
+		if (formats[p->outs[i].cfg->format]->parallel)
+			return 1;
+	return 0;
+}
+
 int pipeline_parallel(struct pipeline *p, unsigned helpers)
 {
-	if (!helpers || p->pool || p->nouts > 64)
+	if (!helpers || p->pool || p->nouts > 64 || !worth_helpers(p))
 		return 0;
 	if (!(p->pool = fpool_new(&pool_ops, p, &p->rc, helpers)))
 		return -ENOMEM;

@@ -53,7 +53,8 @@ int pipeline_init(struct pipeline *p, const struct config *cfg, const char *node
 void pipeline_free(struct pipeline *p);
 
 /* Renders on `helpers` more threads (core/pipeline/format_pool.h), in
- * order: for inputs that read faster than one core formats.  Every call
+ * order, when some output's format is worth it (format.parallel): for
+ * inputs that read faster than one core formats.  Every call
  * below still runs on the reader thread.  Events reach the outputs as they
  * are rendered, and at the latest by the next pipeline_tick (every
  * LOOP_TICK_MS), pipeline_deliver or pipeline_end.  0, or -errno (logged:
