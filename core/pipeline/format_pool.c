@@ -148,7 +148,7 @@ static void wait_done(struct format_pool *fp, struct slot *s)
 		return;
 	pthread_mutex_lock(&fp->mu);
 	atomic_store(&fp->reader_asleep, 1);
-	while (!atomic_load_explicit(&s->done, memory_order_acquire))
+	while (!atomic_load(&s->done))	/* seq_cst: the other half of render_slot's */
 		pthread_cond_wait(&fp->done, &fp->mu);
 	atomic_store(&fp->reader_asleep, 0);
 	pthread_mutex_unlock(&fp->mu);
