@@ -355,6 +355,13 @@ static int load_outputs(struct config *c, config_setting_t *list)
 		log_err("%s: no outputs: add at least one to \"outputs = ( ... )\"", c->path);
 		return -EINVAL;
 	}
+	/* The pipeline marks the outputs that keep an event in one 64-bit word. */
+	if (n > CONFIG_MAX_OUTPUTS) {
+		char msg[64];
+
+		snprintf(msg, sizeof(msg), "%d outputs: at most %d", n, CONFIG_MAX_OUTPUTS);
+		return bad(list, "%s", msg);
+	}
 	c->outputs = calloc((size_t)n, sizeof(*c->outputs));
 	if (!c->outputs)
 		return -ENOMEM;

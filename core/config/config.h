@@ -19,6 +19,8 @@ enum exit_enabled { EXIT_ENABLED_RESTORE, EXIT_ENABLED_KEEP, EXIT_ENABLED_DISABL
 
 /* canary = { ... }: a watched file read periodically; its event must come
  * back through the pipeline within deadline_ms (core/input/netlink/canary.c). */
+#define CONFIG_MAX_OUTPUTS 64
+
 struct canary_config {
 	int enabled;
 	const char *path;

@@ -14,7 +14,7 @@
 
 static uint64_t all_outputs(const struct pipeline *p)
 {
-	return p->nouts >= 64 ? ~0ull : (1ull << p->nouts) - 1;
+	return p->nouts >= CONFIG_MAX_OUTPUTS ? ~0ull : (1ull << p->nouts) - 1;
 }
 
 /* e (a loss event; the reference is taken) to the outputs in mask, after
@@ -296,7 +296,7 @@ static int worth_helpers(const struct pipeline *p)
 
 int pipeline_parallel(struct pipeline *p, unsigned helpers)
 {
-	if (!helpers || p->pool || p->nouts > 64 || !worth_helpers(p))
+	if (!helpers || p->pool || !worth_helpers(p))
 		return 0;
 	if (!(p->pool = fpool_new(&pool_ops, p, &p->rc, helpers)))
 		return -ENOMEM;
