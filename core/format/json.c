@@ -107,19 +107,70 @@ static inline uint64_t needs_care(uint64_t v)
 	       bytes_eq(v, 0x22) | bytes_eq(v, 0x5c) | bytes_eq(v, 0x7f);
 }
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+
+/* Bytes of the 16 at s that need care, one bit each (bit k: s[k]).  The
+ * signed compare with 0x20 takes control bytes and every byte >= 0x80. */
+static inline unsigned care_mask16(const unsigned char *s)
+{
+	__m128i v = _mm_loadu_si128((const __m128i *)s);
+	__m128i m = _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
+				 _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+					      _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\\')),
+							   _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f)))));
+	return (unsigned)_mm_movemask_epi8(m);
+}
+
+/* 16 bytes at a time: each block is stored whole and the output advances
+ * only past its plain prefix, so a '"' (every quoted field of a record has
+ * two) costs a bit scan, not a fall back to the byte loop (the byte loop
+ * and its restarts were most of this function's instructions on the
+ * execve-heavy replay: bench/RESULTS.md, issue 18). */
+static char *copy_plain16(char *d, const unsigned char *s, size_t n, size_t *i)
+{
+	while (*i + 16 <= n) {
+		unsigned m = care_mask16(s + *i);
+
+		_mm_storeu_si128((__m128i *)d, _mm_loadu_si128((const __m128i *)(s + *i)));
+		if (!m) {
+			*i += 16;
+			d += 16;
+			continue;
+		}
+		m = (unsigned)__builtin_ctz(m);
+		*i += m;
+		d += m;
+		d = put_special(d, s, n, i);
+	}
+	return d;
+}
+#define BLOCK_SLACK 16	/* a whole block is stored past the output's end */
+#else
+#define BLOCK_SLACK 0
+static char *copy_plain16(char *d, const unsigned char *s, size_t n, size_t *i)
+{
+	(void)s;
+	(void)n;
+	(void)i;
+	return d;
+}
+#endif
+
 int json_add_string(struct buf *b, const char *str, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)str;
-	size_t i = 0;
+	size_t i = 0, need = n * 6 + 2 + BLOCK_SLACK;
 	char *d;
 
 	/* Worst case grows 6x (\u00XX); with that reserved up front the loop
 	 * writes through a pointer, no check per append (the per-append checks
 	 * and memcpy calls were most of this function's time on short strings). */
-	if (b->cap - b->len < n * 6 + 2 && buf_reserve(b, n * 6 + 2) < 0)
+	if (b->cap - b->len < need && buf_reserve(b, need) < 0)
 		return -1;
 	d = b->p + b->len;
 	*d++ = '"';
+	d = copy_plain16(d, s, n, &i);
 	for (;;) {
 		for (uint64_t w; i + 8 <= n; i += 8, d += 8) {
 			memcpy(&w, s + i, 8);	/* unaligned load, one instruction */

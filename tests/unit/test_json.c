@@ -263,6 +263,33 @@ START_TEST(embedded_nul)
 }
 END_TEST
 
+/* Each kind of special byte at every position of a 48-byte string: the
+ * writer goes 16 bytes at a time, so block edges must not matter. */
+START_TEST(specials_at_every_position)
+{
+	static const struct { const char *in, *out; } kinds[] = {
+		{ "\"", "\\\"" }, { "\\", "\\\\" }, { "\n", "\\n" }, { "\x01", "\\u0001" },
+		{ "\x7f", "\\u007f" }, { "\xc3\xa9", "\xc3\xa9" }, { "\xff", "\\ufffd" },
+		{ "\xf0\x9f\x98\x80", "\xf0\x9f\x98\x80" }, { "\xe2\x82", "\\ufffd\\ufffd" },
+	};
+
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		size_t kl = strlen(kinds[k].in);
+		for (size_t pos = 0; pos + kl <= 48; pos++) {
+			char in[48], want[128];
+			char *got;
+			memset(in, 'a', sizeof(in));
+			memcpy(in + pos, kinds[k].in, kl);
+			snprintf(want, sizeof(want), "\"%.*s%s%.*s\"", (int)pos, in, kinds[k].out,
+				 (int)(48 - pos - kl), in + pos + kl);
+			got = json_of(in, sizeof(in));
+			ck_assert_msg(strcmp(got, want) == 0, "kind %zu at %zu: %s, not %s", k, pos, got, want);
+			free(got);
+		}
+	}
+}
+END_TEST
+
 /* The writer appends: what is in the buffer stays, several strings make a
  * valid array. */
 START_TEST(appends)
@@ -672,6 +699,7 @@ static Suite *json_suite(void)
 	tcase_add_test(tc, valid_utf8_kept);
 	tcase_add_test(tc, embedded_nul);
 	tcase_add_test(tc, appends);
+	tcase_add_test(tc, specials_at_every_position);
 	tcase_add_test(tc, large_input);
 	tcase_add_test(tc, randomized);
 	suite_add_tcase(s, tc);
