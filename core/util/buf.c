@@ -33,12 +33,26 @@ void buf_free(struct buf *b)
 
 int buf_add_u64(struct buf *b, unsigned long long v)
 {
+	/* Two digits per division: half the divisions of one at a time (this
+	 * function was 7 % of the goaudit replay's instructions). */
+	static const char pairs[201] =
+		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+		"8081828384858687888990919293949596979899";
 	char tmp[24];
 	int i = sizeof(tmp);
 
-	do {
-		tmp[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
+	while (v >= 100) {
+		unsigned r = (unsigned)(v % 100);
+		v /= 100;
+		i -= 2;
+		memcpy(tmp + i, pairs + 2 * r, 2);
+	}
+	if (v >= 10) {
+		i -= 2;
+		memcpy(tmp + i, pairs + 2 * v, 2);
+	} else {
+		tmp[--i] = (char)('0' + v);
+	}
 	return buf_add(b, tmp + i, sizeof(tmp) - (size_t)i);
 }

@@ -290,6 +290,33 @@ START_TEST(specials_at_every_position)
 }
 END_TEST
 
+/* buf_add_u64 against printf, around every power of ten. */
+START_TEST(decimal_numbers)
+{
+	unsigned long long p = 1;
+
+	for (int e = 0; e < 20; e++, p *= 10) {
+		unsigned long long vs[] = { p - 1, p, p + 1, p * 7 + 3 };
+		for (size_t i = 0; i < 4; i++) {
+			struct buf b = { 0 };
+			char want[32];
+			snprintf(want, sizeof(want), "%llu", vs[i]);
+			ck_assert_int_eq(buf_add_u64(&b, vs[i]), 0);
+			ck_assert_uint_eq(b.len, strlen(want));
+			ck_assert_msg(memcmp(b.p, want, b.len) == 0, "%s written as %.*s", want, (int)b.len, b.p);
+			buf_free(&b);
+		}
+	}
+	{
+		struct buf b = { 0 };
+		buf_add_u64(&b, UINT64_MAX);
+		ck_assert_uint_eq(b.len, 20);
+		ck_assert_int_eq(memcmp(b.p, "18446744073709551615", 20), 0);
+		buf_free(&b);
+	}
+}
+END_TEST
+
 /* The writer appends: what is in the buffer stays, several strings make a
  * valid array. */
 START_TEST(appends)
@@ -699,6 +726,7 @@ static Suite *json_suite(void)
 	tcase_add_test(tc, valid_utf8_kept);
 	tcase_add_test(tc, embedded_nul);
 	tcase_add_test(tc, appends);
+	tcase_add_test(tc, decimal_numbers);
 	tcase_add_test(tc, specials_at_every_position);
 	tcase_add_test(tc, large_input);
 	tcase_add_test(tc, randomized);

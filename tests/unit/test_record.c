@@ -384,6 +384,13 @@ START_TEST(line_header_bounds)
 	ck_assert_int_eq(parse_line("type=SYSCALL msg=audit(1700000000.999:18446744073709551615): a=b", &r), 0);
 	ck_assert_uint_eq(r.serial, UINT64_MAX);
 	ck_assert_uint_eq(r.ms, 999);
+	/* one more overflows; a 21st digit is not a number either */
+	ck_assert_int_lt(parse_line("type=SYSCALL msg=audit(1.000:18446744073709551616): a=b", &r), 0);
+	ck_assert_int_lt(parse_line("type=SYSCALL msg=audit(1.000:100000000000000000000): a=b", &r), 0);
+	ck_assert_int_eq(parse_line("type=SYSCALL msg=audit(1.000:00000000000000000042): a=b", &r), 0);
+	ck_assert_uint_eq(r.serial, 42);
+	ck_assert_int_eq(parse_line("type=SYSCALL msg=audit(1.000:9999999999999999999): a=b", &r), 0);
+	ck_assert_uint_eq(r.serial, 9999999999999999999ull);
 	ck_assert_int_eq(parse_line("type=EOE msg=audit(0.000:1): ", &r), 0);
 	ck_assert_int_eq(r.type, 1320);
 	ck_assert_uint_eq(r.sec, 0);
