@@ -25,10 +25,10 @@ struct format {
 	/* Appends ev's JSON to out.  now_sec: the wall clock, read once per event.
 	 * Returns 0 or -ENOMEM. */
 	int (*render)(struct buf *out, const struct asm_event *ev, void *scratch, uint64_t now_sec);
-	/* Rendering costs more than reading and parsing the event: a replay
-	 * renders it on helper threads (bench/RESULTS.md: enriched replays
-	 * 1.3x faster with one; goaudit and raw, which cost less to render
-	 * than to read and write, gain nothing from the hand-off). */
+	/* Rendering is worth a hand-off: a replay renders the format on helper
+	 * threads (bench/RESULTS.md, issue 18: on 2 idle CPUs goaudit 1.12x,
+	 * raw 1.25x, enriched 1.3x faster with one).  A format whose rendering
+	 * costs less than the copy into the ring would leave it 0. */
 	int parallel;
 };
 

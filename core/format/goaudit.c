@@ -203,6 +203,7 @@ static int goaudit_render(struct buf *out, const struct asm_event *ev, void *scr
 }
 
 const struct format format_goaudit_def = {
+	.parallel = 1,
 	.name = "goaudit",
 	.scratch_new = goaudit_scratch_new,
 	.scratch_free = goaudit_scratch_free,

@@ -41,6 +41,7 @@ static int raw_render(struct buf *out, const struct asm_event *ev, void *scratch
 }
 
 const struct format format_raw_def = {
+	.parallel = 1,
 	.name = "raw",
 	.scratch_new = enrich_scratch_new,
 	.scratch_free = enrich_scratch_free,

@@ -79,6 +79,11 @@ static void replay_tick(struct input *in, uint64_t now_ms)
 /* Threads that render beside the reader: one per CPU this process may run
  * on, past the first (taskset -c 0 means none), at most 3 (the reader's
  * parsing would not keep more busy). */
+/* One helper per further CPU we may run on, at most 3.  On 2 idle CPUs a
+ * helper takes a 100,000-event replay from 0.157 to 0.140 s (goaudit) and
+ * 0.207 to 0.166 s (raw); with another busy process on the machine it made
+ * goaudit slower (0.182 -> 0.204 s) but still paid for enriched
+ * (bench/RESULTS.md, issue 18).  `taskset -c 0` runs a replay without. */
 static unsigned render_helpers(void)
 {
 	cpu_set_t set;
