@@ -381,6 +381,35 @@ START_TEST(no_outputs)
 }
 END_TEST
 
+/* 64 outputs load; 65 are refused with the file and the line of the list
+ * (the pipeline marks an event's outputs in one 64-bit word). */
+START_TEST(at_most_64_outputs)
+{
+	struct config c;
+	char *log, *text = malloc(65 * 128 + 64);
+	size_t len = 0;
+
+	ck_assert_ptr_nonnull(text);
+	for (int n = 64; n <= 65; n++) {
+		len = (size_t)sprintf(text, "node = \"n\";\noutputs = (\n");
+		for (int i = 0; i < n; i++)
+			len += (size_t)sprintf(text + len, "%s{ name = \"o%d\"; plugin = \"file\"; path = \"/tmp/o%d.json\"; }\n",
+					       i ? "," : "", i, i);
+		sprintf(text + len, ");\n");
+		if (n == 64) {
+			ck_assert_int_eq(load_text(&c, text, &log), 0);
+			ck_assert_uint_eq(c.noutputs, 64);
+		} else {
+			ck_assert_int_eq(load_text(&c, text, &log), -EINVAL);
+			assert_logged(log, 2, "outputs: 65 outputs: at most 64");
+		}
+		config_free(&c);
+		free(log);
+	}
+	free(text);
+}
+END_TEST
+
 /* An unknown overflow policy names the output by name, then the key. */
 START_TEST(unknown_overflow)
 {
@@ -736,6 +765,7 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, syntax_error);
 	tcase_add_test(tc, missing_file);
 	tcase_add_test(tc, no_outputs);
+	tcase_add_test(tc, at_most_64_outputs);
 	tcase_add_test(tc, unknown_overflow);
 	tcase_add_test(tc, duplicate_names);
 	tcase_add_test(tc, unknown_format);
