@@ -399,6 +399,39 @@ START_TEST(line_header_bounds)
 }
 END_TEST
 
+/* Serials of every length from 1 to 20 digits, and times of every length,
+ * read exactly (the parser reads 8 digits at a time), followed by each
+ * kind of byte that ends a number. */
+START_TEST(line_header_every_length)
+{
+	char line[160], digits[24];
+	struct record r;
+
+	for (int len = 1; len <= 20; len++) {
+		for (int variant = 0; variant < 3; variant++) {
+			unsigned long long want;
+			for (int i = 0; i < len; i++)
+				digits[i] = (char)('0' + (variant == 0 ? 9 : variant == 1 ? (i * 7 + 3) % 10 : (i == 0)));
+			digits[len] = '\0';
+			if (len == 20 && variant != 2)
+				continue;	/* above 2^64-1: refused, below */
+			want = strtoull(digits, NULL, 10);
+			snprintf(line, sizeof(line), "type=SYSCALL msg=audit(%s.5:%s): a=b", digits, digits);
+			ck_assert_msg(parse_line(line, &r) == 0, "%s refused", line);
+			ck_assert_msg(r.serial == want && r.sec == want && r.ms == 5, "%s read as %llu/%llu",
+				      digits, (unsigned long long)r.serial, (unsigned long long)r.sec);
+		}
+	}
+	ck_assert_int_lt(parse_line("type=SYSCALL msg=audit(1.000:99999999999999999999): a=b", &r), 0);
+	ck_assert_int_lt(parse_line("type=SYSCALL msg=audit(1.000:12345678:): a=b", &r), 0);
+	ck_assert_int_lt(parse_line("type=SYSCALL msg=audit(1.000:1234567/): a=b", &r), 0);
+	ck_assert_int_lt(parse_line("type=SYSCALL msg=audit(1.000:12345678\xff): a=b", &r), 0);
+	ck_assert_int_lt(parse_line("type=SYSCALL msg=audit(1.000:): a=b", &r), 0);
+	ck_assert_int_eq(parse_line("type=SYSCALL msg=audit(1.000:0)", &r), 0);
+	ck_assert_uint_eq(r.serial, 0);
+}
+END_TEST
+
 /* CRLF line ends are not data. */
 START_TEST(line_crlf)
 {
@@ -481,6 +514,7 @@ static Suite *record_suite(void)
 	tcase_add_test(tc, line_unknown_type_number);
 	tcase_add_test(tc, line_malformed);
 	tcase_add_test(tc, line_header_bounds);
+	tcase_add_test(tc, line_header_every_length);
 	tcase_add_test(tc, line_crlf);
 	suite_add_tcase(s, tc);
 
