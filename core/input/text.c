@@ -63,7 +63,7 @@ static void one_line(struct text_input *t, const char *line, size_t len, size_t 
 			 (unsigned long long)t->lineno, MAX_LINE);
 		return;
 	}
-	if (record_parse_text(line, text, &rec) < 0) {
+	if (record_parse_text(line, text, &rec, &t->hdr) < 0) {
 		if (atomic_fetch_add(&t->p->stats.bad_records, 1) < 10)
 			log_warn("%s:%llu: not an audit record, skipped: %s", t->path,
 				 (unsigned long long)t->lineno, quote_start(line, len, q, sizeof(q)));

@@ -20,6 +20,7 @@ struct text_input {
 	char *buf;
 	size_t len, cap;
 	int skipping;		/* inside an over-long line */
+	struct record_hdr hdr;	/* the last record's header */
 	/* NULL, or sees each parsed record first, with the offset where its
 	 * line starts: returns 0 to pass it to the pipeline, 1 to skip it. */
 	int (*check)(void *arg, const struct record *r, uint64_t off);

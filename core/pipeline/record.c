@@ -32,22 +32,47 @@ static int parse_u64(const char **p, const char *end, uint64_t *out)
 	return 0;
 }
 
-/* "audit(1700000000.123:42): " -> time, serial, and the data after it. */
-static int parse_header(const char *buf, size_t len, struct record *r)
+/* "audit(1700000000.123:42)" at buf: its numbers into r; the end of it, or
+ * NULL. */
+static const char *parse_numbers(const char *buf, const char *end, struct record *r)
 {
-	const char *p = buf, *end = buf + len;
+	const char *p = buf;
 	uint64_t ms;
 
-	if (len < 6 || memcmp(p, "audit(", 6) != 0)
-		return -EINVAL;
+	if (end - p < 6 || memcmp(p, "audit(", 6) != 0)
+		return NULL;
 	p += 6;
 	if (parse_u64(&p, end, &r->sec) < 0 || p >= end || *p++ != '.')
-		return -EINVAL;
+		return NULL;
 	if (parse_u64(&p, end, &ms) < 0 || ms > 999 || p >= end || *p++ != ':')
-		return -EINVAL;
+		return NULL;
 	if (parse_u64(&p, end, &r->serial) < 0 || p >= end || *p++ != ')')
-		return -EINVAL;
+		return NULL;
 	r->ms = (uint32_t)ms;
+	return p;
+}
+
+/* "audit(1700000000.123:42): " -> time, serial, and the data after it. */
+static int parse_header(const char *buf, size_t len, struct record *r, struct record_hdr *last)
+{
+	const char *p, *end = buf + len;
+
+	if (last && last->len && len >= last->len && memcmp(buf, last->text, last->len) == 0) {
+		r->sec = last->sec;
+		r->ms = last->ms;
+		r->serial = last->serial;
+		p = buf + last->len;
+	} else {
+		if (!(p = parse_numbers(buf, end, r)))
+			return -EINVAL;
+		if (last && (size_t)(p - buf) <= sizeof(last->text)) {
+			last->len = (uint8_t)(p - buf);
+			memcpy(last->text, buf, last->len);
+			last->sec = r->sec;
+			last->ms = r->ms;
+			last->serial = r->serial;
+		}
+	}
 	if (p < end && *p == ':')
 		p++;
 	if (p < end && *p == ' ')
@@ -63,7 +88,7 @@ int record_parse_payload(int type, const char *buf, size_t len, struct record *r
 	while (len > 0 && (buf[len - 1] == '\0' || buf[len - 1] == '\n'))
 		len--;
 	r->type = type;
-	return parse_header(buf, len, r);
+	return parse_header(buf, len, r, NULL);
 }
 
 /* libaudit's audit_name_to_msg_type() compares the name with each of its
@@ -147,10 +172,10 @@ int record_parse_line(const char *line, size_t len, struct record *r)
 {
 	const char *gs = memchr(line, 0x1d, len);
 
-	return record_parse_text(line, gs ? (size_t)(gs - line) : len, r);
+	return record_parse_text(line, gs ? (size_t)(gs - line) : len, r, NULL);
 }
 
-int record_parse_text(const char *line, size_t len, struct record *r)
+int record_parse_text(const char *line, size_t len, struct record *r, struct record_hdr *last)
 {
 	const char *p = line, *end, *name;
 	int type;
@@ -178,7 +203,7 @@ int record_parse_text(const char *line, size_t len, struct record *r)
 		return -EINVAL;
 	p += 4;
 	r->type = type;
-	return parse_header(p, (size_t)(end - p), r);
+	return parse_header(p, (size_t)(end - p), r, last);
 }
 
 int record_type_is_record(int type)

@@ -31,9 +31,21 @@ int record_parse_payload(int type, const char *buf, size_t len, struct record *r
  */
 int record_parse_line(const char *line, size_t len, struct record *r);
 
+/* The header of the last record a reader parsed ("audit(SEC.MS:SERIAL)"),
+ * to read the next one's by comparing bytes: the records of one event share
+ * it, and parsing its three numbers was 10 % of a goaudit replay's
+ * instructions.  Zero it to start. */
+struct record_hdr {
+	uint64_t sec, serial;
+	uint32_t ms;
+	uint8_t len;		/* of text; 0: none kept */
+	char text[47];
+};
+
 /* record_parse_line for a line whose ENRICHED suffix the caller has cut
- * already (the replay finds 0x1d bytes a block at a time). */
-int record_parse_text(const char *line, size_t len, struct record *r);
+ * already (the replay finds 0x1d bytes a block at a time).  last: NULL, or
+ * the header cache of the caller's stream (read and updated). */
+int record_parse_text(const char *line, size_t len, struct record *r, struct record_hdr *last);
 
 /* 1 for message types that carry an audit record, 0 for netlink control
  * traffic (AUDIT_GET answers, ACKs, AUDIT_REPLACE). */

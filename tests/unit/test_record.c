@@ -432,6 +432,40 @@ START_TEST(line_header_every_length)
 }
 END_TEST
 
+/* With a header cache, a record that repeats the last header reads the
+ * same numbers, and one that differs anywhere (a serial one digit longer,
+ * another time) is parsed afresh. */
+START_TEST(text_header_cache)
+{
+	static const struct { const char *line; uint64_t sec, serial; uint32_t ms; const char *data; } lines[] = {
+		{ "type=SYSCALL msg=audit(1700000000.123:12): a=1", 1700000000, 12, 123, "a=1" },
+		{ "type=CWD msg=audit(1700000000.123:12): cwd=\"/\"", 1700000000, 12, 123, "cwd=\"/\"" },
+		{ "type=EOE msg=audit(1700000000.123:12): ", 1700000000, 12, 123, "" },
+		{ "type=SYSCALL msg=audit(1700000000.123:123): b=2", 1700000000, 123, 123, "b=2" },
+		{ "type=SYSCALL msg=audit(1700000000.124:123): c=3", 1700000000, 123, 124, "c=3" },
+		{ "type=SYSCALL msg=audit(1700000001.124:123):d=4", 1700000001, 123, 124, "d=4" },
+		{ "type=SYSCALL msg=audit(1700000001.124:123", 0, 0, 0, NULL },
+		{ "type=SYSCALL msg=audit(1700000001.124:123): e=5", 1700000001, 123, 124, "e=5" },
+	};
+	struct record_hdr last = { 0 };
+
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		struct record r;
+		int rc = record_parse_text(lines[i].line, strlen(lines[i].line), &r, &last);
+		if (!lines[i].data) {
+			ck_assert_int_eq(rc, -EINVAL);
+			continue;
+		}
+		ck_assert_msg(rc == 0, "%s refused", lines[i].line);
+		ck_assert_uint_eq(r.sec, lines[i].sec);
+		ck_assert_uint_eq(r.serial, lines[i].serial);
+		ck_assert_uint_eq(r.ms, lines[i].ms);
+		ck_assert_uint_eq(r.len, strlen(lines[i].data));
+		ck_assert_int_eq(memcmp(r.data, lines[i].data, r.len), 0);
+	}
+}
+END_TEST
+
 /* CRLF line ends are not data. */
 START_TEST(line_crlf)
 {
@@ -514,6 +548,7 @@ static Suite *record_suite(void)
 	tcase_add_test(tc, line_unknown_type_number);
 	tcase_add_test(tc, line_malformed);
 	tcase_add_test(tc, line_header_bounds);
+	tcase_add_test(tc, text_header_cache);
 	tcase_add_test(tc, line_header_every_length);
 	tcase_add_test(tc, line_crlf);
 	suite_add_tcase(s, tc);
