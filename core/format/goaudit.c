@@ -49,6 +49,30 @@ static void check_uid(struct uids *u, const char *s, size_t n, size_t eq)
 		add_uid(u, (uint32_t)v);
 }
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+
+/* Every "uid=" (auid=, euid=, ...): 16 positions at a time, matching the
+ * 4 bytes that end at each, so check_uid runs only where "uid=" is (it
+ * ran at every '=' before: 11 % of a goaudit replay's instructions). */
+static void scan_uids(struct uids *u, const char *s, size_t n)
+{
+	size_t i = 3;
+
+	for (; i + 16 <= n; i += 16) {
+		__m128i m = _mm_and_si128(
+			_mm_and_si128(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(s + i)), _mm_set1_epi8('=')),
+				      _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(s + i - 1)), _mm_set1_epi8('d'))),
+			_mm_and_si128(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(s + i - 2)), _mm_set1_epi8('i')),
+				      _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(s + i - 3)), _mm_set1_epi8('u'))));
+		for (unsigned bits = (unsigned)_mm_movemask_epi8(m); bits; bits &= bits - 1)
+			check_uid(u, s, n, i + (size_t)__builtin_ctz(bits));
+	}
+	for (; i < n; i++)
+		if (s[i] == '=')
+			check_uid(u, s, n, i);
+}
+#else
 /* Every "uid=": the '=' of each field found 8 bytes at a time (memmem was
  * 10% of the replay profile, then a memchr call per field ~5%).  Flags
  * above a true '=' may be wrong; check_uid looks at the byte itself. */
@@ -66,6 +90,7 @@ static void scan_uids(struct uids *u, const char *s, size_t n)
 		if (s[i] == '=')
 			check_uid(u, s, n, i);
 }
+#endif
 
 static int maps_uids(int type)
 {

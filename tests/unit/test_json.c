@@ -593,6 +593,30 @@ START_TEST(goaudit_uid_map)
 }
 END_TEST
 
+/* "uid=N" found wherever it sits in a record (the scan goes 16 bytes at a
+ * time, matching the 4 bytes before each position), and "uid" split from
+ * its '=' by a block edge still counts. */
+START_TEST(goaudit_uid_every_position)
+{
+	for (int pad = 0; pad < 40; pad++) {
+		struct test_event t;
+		const cJSON *map;
+		cJSON *root;
+		char rec[128];
+
+		snprintf(rec, sizeof(rec), "%.*s uid=4294967295 x=1", pad, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+		te_init(&t, 11, 1700000000, 1);
+		te_add(&t, 1300, rec + (pad == 0), strlen(rec + (pad == 0)));	/* pad 0: "uid=" first */
+		root = format_parse(&t, NULL);
+		map = cJSON_GetObjectItemCaseSensitive(root, "uid_map");
+		ck_assert_msg(cJSON_GetArraySize(map) == 1 &&
+			      cJSON_IsString(cJSON_GetObjectItemCaseSensitive(map, "4294967295")),
+			      "uid= not found in \"%s\"", rec + (pad == 0));
+		cJSON_Delete(root);
+	}
+}
+END_TEST
+
 /* The same uid map for EXECVE alone: it maps nothing. */
 START_TEST(goaudit_execve_not_mapped)
 {
@@ -737,6 +761,7 @@ static Suite *json_suite(void)
 	tcase_add_test(tc, goaudit_messages);
 	tcase_add_test(tc, goaudit_timestamp_padding);
 	tcase_add_test(tc, goaudit_uid_map);
+	tcase_add_test(tc, goaudit_uid_every_position);
 	tcase_add_test(tc, goaudit_execve_not_mapped);
 	tcase_add_test(tc, goaudit_empty_event);
 	tcase_add_test(tc, goaudit_appends);
