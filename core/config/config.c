@@ -42,6 +42,7 @@ static const struct key input_keys[] = {
 	{ "enable", CONFIG_TYPE_BOOL, NULL },
 	{ "event_timeout_ms", CONFIG_TYPE_INT, NULL },
 	{ "status_interval_ms", CONFIG_TYPE_INT, NULL },
+	{ "coalesce_ms", CONFIG_TYPE_INT, NULL },
 	{ "load_rules", CONFIG_TYPE_BOOL, NULL },
 	{ "path", CONFIG_TYPE_STRING, NULL },
 	{ NULL, 0, NULL }
@@ -397,6 +398,7 @@ static void set_defaults(struct config *c)
 	c->enable_audit = 1;
 	c->event_timeout_ms = 2000;	/* go-audit's */
 	c->status_interval_ms = 1000;
+	c->coalesce_ms = CONFIG_COALESCE_AUTO;
 	c->socket_rcvbuf = 16 * 1024 * 1024;
 	c->tracking_enabled = 1;
 	c->log_out_of_order = 0;
@@ -554,6 +556,7 @@ static int load_values(struct config *c, config_setting_t *root)
 	get_bool(root, "input.enable", &c->enable_audit);
 	U(root, "input.event_timeout_ms", 3600000, c->event_timeout_ms);
 	U(root, "input.status_interval_ms", 3600000, c->status_interval_ms);
+	U(root, "input.coalesce_ms", 50, c->coalesce_ms);
 	if (get_uint(root, "socket_buffer.receive", 1u << 30, &rcv) < 0)
 		rc = -EINVAL;
 	c->socket_rcvbuf = (int)rcv;

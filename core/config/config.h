@@ -17,10 +17,14 @@ enum input_mode { INPUT_UNICAST, INPUT_MULTICAST, INPUT_FOLLOW };
 enum exit_rules { EXIT_RULES_CLEAR, EXIT_RULES_KEEP };
 enum exit_enabled { EXIT_ENABLED_RESTORE, EXIT_ENABLED_KEEP, EXIT_ENABLED_DISABLE };
 
-/* canary = { ... }: a watched file read periodically; its event must come
- * back through the pipeline within deadline_ms (core/input/netlink/canary.c). */
+/* input.coalesce_ms unset: 5, or 0 when an output looks up the event's
+ * process in /proc (main.c: coalesce_ms()). */
+#define CONFIG_COALESCE_AUTO 0xffffffffu
+/* The pipeline marks the outputs that keep an event in one 64-bit word. */
 #define CONFIG_MAX_OUTPUTS 64
 
+/* canary = { ... }: a watched file read periodically; its event must come
+ * back through the pipeline within deadline_ms (core/input/netlink/canary.c). */
 struct canary_config {
 	int enabled;
 	const char *path;
@@ -65,6 +69,7 @@ struct config {
 	int enable_audit;		/* set AUDIT_STATUS_ENABLED=1 at start */
 	unsigned event_timeout_ms;
 	unsigned status_interval_ms;	/* AUDIT_GET poll */
+	unsigned coalesce_ms;		/* wait before reading a drained input again */
 	int socket_rcvbuf;		/* socket_buffer.receive; 0: kernel default */
 	int load_rules;			/* input.load_rules: apply rules, rules_files */
 

@@ -40,6 +40,20 @@ static void tick(struct loop *l, uint64_t now)
 	}
 }
 
+/* The input is drained: let records gather for coalesce_ms before the next
+ * poll.  A bare reader on a fork+exec load spends two thirds of its CPU
+ * being woken, once per event (bench/RESULTS.md, issue 18); waiting a
+ * moment reads several events per wake-up (and hands the outputs several
+ * at a time).  A busy input is never drained, so it never waits; the
+ * socket's buffer (socket_buffer.receive) holds what comes meanwhile.
+ * Signals end the wait at once.  Returns 1 if one asked to stop. */
+static int coalesce(struct loop *l)
+{
+	struct pollfd pf = { .fd = l->sigfd, .events = POLLIN };
+
+	return poll(&pf, 1, (int)l->coalesce_ms) > 0 && act(l);
+}
+
 /* Reads until a stop signal (returns 0), the input's end (INPUT_END) or an
  * error (-errno). */
 static int read_input(struct loop *l)
@@ -63,6 +77,8 @@ static int read_input(struct loop *l)
 			pipeline_hold(l->p, 0);
 			if (rc < 0 || rc == INPUT_END)
 				return rc;
+			if (rc == 0 && l->coalesce_ms && coalesce(l))
+				return 0;
 		}
 		if ((now = now_monotonic_ms()) >= l->next_tick) {
 			tick(l, now);

@@ -18,6 +18,7 @@ struct loop {
 	struct metrics_view mv;
 	struct metrics_state ms;
 	uint64_t next_tick, next_stats_ms;
+	unsigned coalesce_ms;	/* input.coalesce_ms */
 };
 
 /* Starts the input, sends READY=1, reads until a stop signal or the input's

@@ -15,6 +15,7 @@
 #include "daemon/notify.h"
 #include "daemon/privilege.h"
 #include "daemon/signals.h"
+#include "format/format.h"
 #include "input/input.h"
 #include "input/netlink/rules_apply.h"
 #include "input/netlink/rules_load.h"
@@ -198,6 +199,22 @@ static int query_stats(const struct config *cfg)
 	return rc;
 }
 
+/* input.coalesce_ms, or its default: 5 ms, but 0 when an output reads the
+ * process of each event from /proc (enriched, goaudit_container): waiting
+ * 5 ms, an exec'd /bin/true was still there for 9 % of the events, against
+ * 95 % without (bench/RESULTS.md, issue 18). */
+static unsigned coalesce_ms(const struct config *cfg)
+{
+	if (cfg->coalesce_ms != CONFIG_COALESCE_AUTO)
+		return cfg->coalesce_ms;
+	if (cfg->goaudit_container)
+		return 0;
+	for (size_t i = 0; i < cfg->noutputs; i++)
+		if (formats[cfg->outputs[i].format]->reads_processes)
+			return 0;
+	return 5;
+}
+
 static int render_metrics(void *view, FILE *f)
 {
 	return metrics_render(f, view);
@@ -209,7 +226,7 @@ static int run(const struct args *a, struct config *cfg)
 	struct output *outs;
 	struct pipeline p;
 	struct input in;
-	struct loop loop = { .in = &in, .p = &p };
+	struct loop loop = { .in = &in, .p = &p, .coalesce_ms = coalesce_ms(cfg) };
 	struct ctl_socket ctl;
 	const char *ctl_sock = ctl_path(cfg, a->replay != NULL);
 	unsigned n = (unsigned)cfg->noutputs;
@@ -260,6 +277,9 @@ static int run(const struct args *a, struct config *cfg)
 	loop.mv = (struct metrics_view){ .cfg = cfg, .stats = &p.stats, .outs = outs, .nouts = n };
 	if (ctl_socket_start(&ctl, render_metrics, &loop.mv) < 0)
 		ctl_socket_close(&ctl);	/* refused, not left unanswered */
+	log_info("input: a drained input is read again after %u ms (input.coalesce_ms%s)",
+		 loop.coalesce_ms, cfg->coalesce_ms == CONFIG_COALESCE_AUTO ?
+		 (loop.coalesce_ms ? ", default" : ", default: 0 as an output reads processes from /proc") : "");
 	rc = loop_run(&loop);
 	stats_log(&p.stats, outs, n);
 	metrics_write(&loop.mv, &loop.ms);	/* the final values, for whoever reads the file next */

@@ -748,4 +748,5 @@ const struct format format_enriched_def = {
 	.scratch_free = enrich_scratch_free,
 	.render = enriched_render,
 	.parallel = 1,
+	.reads_processes = 1,
 };

@@ -30,6 +30,10 @@ struct format {
 	 * raw 1.25x, enriched 1.3x faster with one).  A format whose rendering
 	 * costs less than the copy into the ring would leave it 0. */
 	int parallel;
+	/* Looks up the process of a fresh event in /proc (its cgroup): the
+	 * input must not wait before reading (input.coalesce_ms), or short-lived
+	 * processes are gone by then. */
+	int reads_processes;
 };
 
 #define FORMAT_MAX 8	/* room in the pipeline's per-event cache */

@@ -52,6 +52,8 @@ for name in $(cut -d' ' -f1 "$TMP/cases"); do
 done
 auditctl -D >/dev/null
 stop_daemon "$DPID" || fail "daemon exit status on SIGTERM"	# checks the law too
+grep -q "read again after 0 ms (input.coalesce_ms, default: 0 as an output reads processes" "$TMP/log" ||
+	fail "an output reads /proc: reads must not wait; $(grep coalesce "$TMP/log")"
 
 py "$TMP/out.json" "$TMP/cases" "$tag" "/$TOP" "$TMP/goaudit.json" <<'PY' || exit 1
 import json, sys

@@ -147,6 +147,7 @@ START_TEST(minimal_defaults)
 	ck_assert_int_eq(load_text(&c, minimal, &log), 0);
 	ck_assert_str_eq(log, "");
 	ck_assert_uint_eq(c.event_timeout_ms, 2000);
+	ck_assert_uint_eq(c.coalesce_ms, CONFIG_COALESCE_AUTO);	/* main.c picks 5 or 0 */
 	ck_assert_uint_eq(c.max_out_of_order, 65536);
 	ck_assert_int_eq(c.tracking_enabled, 1);
 	ck_assert_int_eq(c.log_out_of_order, 0);
@@ -180,7 +181,7 @@ START_TEST(all_values)
 		"state_dir = \"/var/tmp/as\";\n"
 		"node = \"web-01\";\n"
 		"log_level = \"debug\";\n"
-		"input = { mode = \"unicast\"; enable = false; event_timeout_ms = 750; status_interval_ms = 250; };\n"
+		"input = { mode = \"unicast\"; enable = false; event_timeout_ms = 750; status_interval_ms = 250; coalesce_ms = 7; };\n"
 		"socket_buffer = { receive = 1048576; };\n"
 		"message_tracking = { enabled = false; log_out_of_order = true; max_out_of_order = 1000;"
 		" missed_after_ms = 9000; };\n"
@@ -201,6 +202,7 @@ START_TEST(all_values)
 	ck_assert_int_eq(c.enable_audit, 0);
 	ck_assert_uint_eq(c.event_timeout_ms, 750);
 	ck_assert_uint_eq(c.status_interval_ms, 250);
+	ck_assert_uint_eq(c.coalesce_ms, 7);
 	ck_assert_int_eq(c.socket_rcvbuf, 1048576);
 	ck_assert_int_eq(c.tracking_enabled, 0);
 	ck_assert_int_eq(c.log_out_of_order, 1);
@@ -551,6 +553,12 @@ START_TEST(range_and_names)
 	assert_logged(log, 2, "log_level: unknown level \"loud\"");
 	assert_logged(log, 3, "input.mode: unknown mode \"broadcast\"");
 	assert_lines_name_file(log);
+	config_free(&c);
+	free(log);
+
+	ck_assert_int_eq(load_text(&c, "input = { coalesce_ms = 51; };\n"
+		"outputs = ( { plugin = \"file\"; path = \"/x\"; } );\n", &log), -EINVAL);
+	assert_logged(log, 1, "input.coalesce_ms: must be between 0 and 50");
 	config_free(&c);
 	free(log);
 }
