@@ -10,7 +10,10 @@
  *   podman          libpod-<64hex>.scope (libpod-conmon-... is conmon)
  *   systemd-nspawn  systemd-nspawn@NAME.service, machine-NAME.scope
  * The cache is direct-mapped by pid; an entry is trusted for CACHE_TTL
- * seconds, short enough that a reused pid is read again. */
+ * seconds, short enough that a reused pid is read again.  On a miss, with
+ * the real /proc and a v2 line in it, the cgroup's id by a pidfd finds the
+ * path when another process of that cgroup was read before (cgroup_id.c);
+ * each execve is a miss, and a new pid's /proc files are the costly part. */
 #include "format/enrich_container.h"
 
 #include <errno.h>
@@ -20,11 +23,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "format/cgroup_id.h"
 #include "format/json.h"
 
 #define CACHE_SLOTS 256
 #define CACHE_TTL 5
-#define PATH_MAX_KEPT 512
+#define PATH_MAX_KEPT CGROUP_ID_PATH_MAX
 
 struct slot {
 	uint32_t pid;
@@ -35,6 +39,8 @@ struct slot {
 
 struct container_cache {
 	char proc[64];
+	struct cgroup_ids *ids;	/* NULL: /proc/PID/cgroup every time */
+	int v2;			/* the last file read had the v2 line */
 	struct slot slots[CACHE_SLOTS];
 };
 
@@ -136,18 +142,30 @@ struct container_cache *container_cache_new(const char *proc)
 {
 	struct container_cache *c = calloc(1, sizeof(*c));
 
-	if (c)
+	if (c) {
 		snprintf(c->proc, sizeof(c->proc), "%s", proc ? proc : "/proc");
+		if (strcmp(c->proc, "/proc") == 0)
+			c->ids = cgroup_ids_new();	/* tests give a fake proc */
+	}
 	return c;
 }
 
 void container_cache_free(struct container_cache *c)
 {
+	if (c)
+		cgroup_ids_free(c->ids);
 	free(c);
 }
 
-/* The cgroup path of pid into path (NUL-terminated); its length, or -errno. */
-static ssize_t read_cgroup(const struct container_cache *c, uint32_t pid, char *path, size_t cap)
+void container_cache_stats(const struct container_cache *c, uint64_t *id_hits, uint64_t *ids_kept)
+{
+	cgroup_ids_stats(c->ids, id_hits, ids_kept);
+}
+
+/* The cgroup path of pid into path (NUL-terminated); its length, or -errno.
+ * *v2: the path is the v2 line's. */
+static ssize_t read_cgroup(const struct container_cache *c, uint32_t pid, char *path, size_t cap,
+			   int *v2)
 {
 	char name[96], text[4096];
 	const char *best = NULL, *line;
@@ -180,11 +198,44 @@ static ssize_t read_cgroup(const struct container_cache *c, uint32_t pid, char *
 	}
 	if (!best)
 		return -EINVAL;
+	*v2 = rank == 3;
 	if (bestlen >= cap)
 		bestlen = cap - 1;
 	memcpy(path, best, bestlen);
 	path[bestlen] = '\0';
 	return (ssize_t)bestlen;
+}
+
+/* read_cgroup, or the kept path of pid's cgroup id when there is one. */
+static ssize_t lookup(struct container_cache *c, uint32_t pid, char *path, size_t cap)
+{
+	const char *kept;
+	uint64_t id = 0;
+	ssize_t n;
+	int v2 = 0;
+
+	/* The v2 line is the one used whenever there is one; the ids are of
+	 * v2 cgroups, so only while there is (cgroup v1 only: no v2 line). */
+	if (c->ids && c->v2) {
+		n = cgroup_ids_lookup(c->ids, pid, &id, &kept);
+		if (n >= 0 && (size_t)n < cap) {
+			memcpy(path, kept, (size_t)n);
+			path[n] = '\0';
+			return n;
+		}
+		if (n == -ESRCH)
+			return n;	/* gone: as /proc would say */
+		if (n == -ENOSYS) {
+			cgroup_ids_free(c->ids);
+			c->ids = NULL;
+		}
+	}
+	if ((n = read_cgroup(c, pid, path, cap, &v2)) < 0)
+		return n;
+	c->v2 = v2;
+	if (c->ids && v2 && id)
+		cgroup_ids_add(c->ids, id, path, (size_t)n);
+	return n;
 }
 
 int container_json(struct container_cache *c, struct buf *b, uint32_t pid, uint64_t now_sec,
@@ -222,7 +273,7 @@ const char *container_cgroup(struct container_cache *c, uint32_t pid, uint64_t n
 
 	if (reread || !s->read_sec || s->pid != pid || now_sec - s->read_sec >= CACHE_TTL) {
 		s->read_sec = 0;
-		if ((n = read_cgroup(c, pid, s->path, sizeof(s->path))) < 0)
+		if ((n = lookup(c, pid, s->path, sizeof(s->path))) < 0)
 			return NULL;
 		s->pid = pid;
 		s->len = (size_t)n;

@@ -32,6 +32,9 @@ struct container_cache;
 struct container_cache *container_cache_new(const char *proc);
 void container_cache_free(struct container_cache *c);
 
+/* Lookups answered by a cgroup id's kept path, and paths kept (tests). */
+void container_cache_stats(const struct container_cache *c, uint64_t *id_hits, uint64_t *ids_kept);
+
 /* The cgroup path of pid (not NUL-terminated, *len bytes; valid until
  * the next call), from the cache when it read the pid less than a few
  * seconds ago, unless reread (an execve: runtimes move a process into the

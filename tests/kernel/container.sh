@@ -5,16 +5,19 @@
 # execs; the enriched events of those execs carry PID.cgroup (the path
 # /proc/PID/cgroup shows) and PID.container {runtime, id}.  A process in a
 # plain scope gets its cgroup and no container.  With goaudit_container the
-# goaudit events carry the same.  Directories are removed.
+# goaudit events carry the same.  A process that moves to another cgroup
+# and back gets the cgroup it is in at each exec (the daemon keeps the path
+# of each cgroup id it has read).  Directories are removed.
 . "$top_srcdir/tests/kernel/lib.sh"
 
 V2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
-[ -n "$V2" ] || skip "no cgroup v2 hierarchy mounted"
+[ -n "$V2" ] || cannot_run "no cgroup v2 hierarchy mounted"
 TOP=astest-$$.slice
-mkdir "$V2/$TOP" 2>/dev/null || skip "cannot make cgroups under $V2"
+mkdir "$V2/$TOP" 2>/dev/null || cannot_run "cannot make cgroups under $V2"
 PIDS=""
 cgroup_restore() {
 	for p in $PIDS; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+	for p in $(cat "$TMP/movepids" 2>/dev/null); do kill "$p" 2>/dev/null; done
 	find "$V2/$TOP" -depth -type d -exec rmdir {} \; 2>/dev/null
 	[ ! -d "$V2/$TOP" ] || echo "WARNING: $V2/$TOP left behind" >&2
 }
@@ -50,6 +53,21 @@ done < "$TMP/cases"
 for name in $(cut -d' ' -f1 "$TMP/cases"); do
 	wait_for 15 grep -q "$tag-$name" "$TMP/out.json" || { cat "$TMP/log"; fail "no event for $name"; }
 done
+# One shell moves a -> b -> a; a child of it execs at each stop and sleeps
+# (alive while the daemon looks), the next move only once its event is out.
+mkdir -p "$V2/$TOP/move/a" "$V2/$TOP/move/b" || fail "mkdir $V2/$TOP/move"
+sh -c 'd=$1 tag=$2 out=$3 pids=$4
+	for step in 1:a 2:b 3:a; do
+		n=${step%%:*}
+		echo $$ > "$d/${step#*:}/cgroup.procs" || exit 1
+		/bin/sh -c "exec /bin/sleep 30" "$tag-move$n" &
+		echo $! >> "$pids"
+		i=0
+		until grep -q "$tag-move$n" "$out"; do
+			i=$((i + 1)); [ $i -lt 300 ] || exit 1; sleep 0.05
+		done
+	done' x "$V2/$TOP/move" "$tag" "$TMP/out.json" "$TMP/movepids" ||
+	{ cat "$TMP/log"; fail "the moving shell failed (no event in 15 s?)"; }
 auditctl -D >/dev/null
 stop_daemon "$DPID" || fail "daemon exit status on SIGTERM"	# checks the law too
 grep -q "read again after 0 ms (input.coalesce_ms, default: 0 as an output reads processes" "$TMP/log" ||
@@ -82,6 +100,14 @@ for line in open(cases):
     if g != gwant:
         bad.append('%s: goaudit container %r, want %r' % (name, g, gwant))
     print('# %s: %s' % (name, json.dumps(pid)))
+for n, g in (1, 'a'), (2, 'b'), (3, 'a'):
+    hits = [e for e in events
+            if e.get('EXECVE', {}).get('ARGV', []) == ['/bin/sh', '-c', 'exec /bin/sleep 30', '%s-move%d' % (tag, n)]]
+    want = '%s/move/%s' % (top, g)
+    got = [h['SYSCALL'].get('PID', {}).get('cgroup') for h in hits]
+    if got != [want]:
+        bad.append('move%d: cgroups %r, want [%r]' % (n, got, want))
+    print('# move%d: %r' % (n, got))
 for b in bad:
     print('FAIL:', b)
 sys.exit(1 if bad else 0)
