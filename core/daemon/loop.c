@@ -40,12 +40,12 @@ static void tick(struct loop *l, uint64_t now)
 	}
 }
 
-/* The input is drained: let records gather for coalesce_ms before the next
- * poll.  A bare reader on a fork+exec load spends two thirds of its CPU
- * being woken, once per event (bench/RESULTS.md, issue 18); waiting a
- * moment reads several events per wake-up (and hands the outputs several
- * at a time).  A busy input is never drained, so it never waits; the
- * socket's buffer (socket_buffer.receive) holds what comes meanwhile.
+/* The input came sparse (it says so: in->may_wait): let records gather for
+ * coalesce_ms before the next poll.  A bare reader on a fork+exec load
+ * spends two thirds of its CPU being woken, once per event (bench/RESULTS.md,
+ * issue 18); waiting a moment reads several events per wake-up (and hands
+ * the outputs several at a time).  The kernel input says so only after a
+ * read far below its socket's buffer, so what comes meanwhile fits in it.
  * Signals end the wait at once.  Returns 1 if one asked to stop. */
 static int coalesce(struct loop *l)
 {
@@ -77,7 +77,7 @@ static int read_input(struct loop *l)
 			pipeline_hold(l->p, 0);
 			if (rc < 0 || rc == INPUT_END)
 				return rc;
-			if (rc == 0 && l->coalesce_ms && coalesce(l))
+			if (rc == 0 && in->may_wait && l->coalesce_ms && coalesce(l))
 				return 0;
 		}
 		if ((now = now_monotonic_ms()) >= l->next_tick) {

@@ -199,20 +199,24 @@ static int query_stats(const struct config *cfg)
 	return rc;
 }
 
-/* input.coalesce_ms, or its default: 5 ms, but 0 when an output reads the
- * process of each event from /proc (enriched, goaudit_container): waiting
- * 5 ms, an exec'd /bin/true was still there for 9 % of the events, against
- * 95 % without (bench/RESULTS.md, issue 18). */
-static unsigned coalesce_ms(const struct config *cfg)
+/* Resolves input.coalesce_ms (kernel inputs only: the others never wait)
+ * and says what was chosen.  Its default is 5 ms, but 0 when an output
+ * reads the process of each event from /proc (enriched, goaudit_container):
+ * waiting 5 ms, an exec'd /bin/true was still there for 9 % of the events,
+ * against 95 % without (bench/RESULTS.md, issue 18). */
+static void resolve_coalesce(struct config *cfg, int kernel)
 {
-	if (cfg->coalesce_ms != CONFIG_COALESCE_AUTO)
-		return cfg->coalesce_ms;
-	if (cfg->goaudit_container)
-		return 0;
+	int is_auto = cfg->coalesce_ms == CONFIG_COALESCE_AUTO, reads_proc = cfg->goaudit_container;
+
 	for (size_t i = 0; i < cfg->noutputs; i++)
-		if (formats[cfg->outputs[i].format]->reads_processes)
-			return 0;
-	return 5;
+		reads_proc |= formats[cfg->outputs[i].format]->reads_processes;
+	if (is_auto)
+		cfg->coalesce_ms = reads_proc ? 0 : 5;
+	if (!kernel)
+		return;
+	log_info("input: a sparse read is followed by a wait of %u ms (input.coalesce_ms%s)",
+		 cfg->coalesce_ms, !is_auto ? "" : reads_proc ?
+		 ", default: 0 as an output reads processes from /proc" : ", default");
 }
 
 static int render_metrics(void *view, FILE *f)
@@ -226,7 +230,7 @@ static int run(const struct args *a, struct config *cfg)
 	struct output *outs;
 	struct pipeline p;
 	struct input in;
-	struct loop loop = { .in = &in, .p = &p, .coalesce_ms = coalesce_ms(cfg) };
+	struct loop loop = { .in = &in, .p = &p };
 	struct ctl_socket ctl;
 	const char *ctl_sock = ctl_path(cfg, a->replay != NULL);
 	unsigned n = (unsigned)cfg->noutputs;
@@ -240,6 +244,9 @@ static int run(const struct args *a, struct config *cfg)
 	rc = prepare_outputs(cfg, node, outs);
 	if (rc == 0)
 		rc = input_select(&in, cfg, a->replay);
+	if (rc == 0 && !a->check_only)
+		resolve_coalesce(cfg, !a->replay && cfg->input_mode != INPUT_FOLLOW);
+	loop.coalesce_ms = cfg->coalesce_ms;
 	/* Said before start_outputs() creates any output file. */
 	if (rc == 0 && a->replay && !a->check_only && strcmp(a->replay, "-") != 0 &&
 	    access(a->replay, R_OK) < 0) {
@@ -277,9 +284,6 @@ static int run(const struct args *a, struct config *cfg)
 	loop.mv = (struct metrics_view){ .cfg = cfg, .stats = &p.stats, .outs = outs, .nouts = n };
 	if (ctl_socket_start(&ctl, render_metrics, &loop.mv) < 0)
 		ctl_socket_close(&ctl);	/* refused, not left unanswered */
-	log_info("input: a drained input is read again after %u ms (input.coalesce_ms%s)",
-		 loop.coalesce_ms, cfg->coalesce_ms == CONFIG_COALESCE_AUTO ?
-		 (loop.coalesce_ms ? ", default" : ", default: 0 as an output reads processes from /proc") : "");
 	rc = loop_run(&loop);
 	stats_log(&p.stats, outs, n);
 	metrics_write(&loop.mv, &loop.ms);	/* the final values, for whoever reads the file next */

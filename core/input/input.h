@@ -56,6 +56,11 @@ struct input {
 	const struct config *cfg;
 	const char *path;	/* replay: the file ('-': stdin); follow: the log */
 	void *priv;		/* the implementation's state */
+	/* Set by read() when it returned 0: the source came sparse, and the
+	 * loop may wait input.coalesce_ms before the next read.  Only the
+	 * kernel inputs set it (a pipe or a file read in 64 KiB steps would
+	 * only be slowed down). */
+	int may_wait;
 };
 
 /* The ops for the configured mode, or for --replay when replay_path is set.

@@ -70,7 +70,7 @@ sh -c 'd=$1 tag=$2 out=$3 pids=$4
 	{ cat "$TMP/log"; fail "the moving shell failed (no event in 15 s?)"; }
 auditctl -D >/dev/null
 stop_daemon "$DPID" || fail "daemon exit status on SIGTERM"	# checks the law too
-grep -q "read again after 0 ms (input.coalesce_ms, default: 0 as an output reads processes" "$TMP/log" ||
+grep -q "followed by a wait of 0 ms (input.coalesce_ms, default: 0 as an output reads processes" "$TMP/log" ||
 	fail "an output reads /proc: reads must not wait; $(grep coalesce "$TMP/log")"
 
 py "$TMP/out.json" "$TMP/cases" "$tag" "/$TOP" "$TMP/goaudit.json" <<'PY' || exit 1

@@ -37,6 +37,9 @@ wait_for 15 grep -q '"reason":"kernel_lost"' "$TMP/out.json" || { cat "$TMP/log"
 i=0
 while [ "$(reported)" != "$want" ] && [ $i -lt 150 ]; do sleep 0.1; i=$((i + 1)); done
 stop_daemon "$DPID" || fail "exit status"
+# A buffer this small fills within a wait: reads must never wait here.
+grep -q "netlink: receive buffer [0-9]* bytes: under 1 MiB, reads never wait" "$TMP/log" ||
+	fail "small buffer: $(grep 'receive buffer' "$TMP/log")"
 got=$(reported)
 [ "$got" = "$want" ] || fail "kernel_lost events count $got, the kernel lost $want while the daemon ran"
 grep -q "loss: kernel_lost" "$TMP/log" || fail "loss not logged"

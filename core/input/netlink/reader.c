@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "input/netlink/audit_state.h"
@@ -29,6 +30,13 @@ struct reader {
 	uint64_t next_status_ms;
 	uint64_t enobufs_unreported;
 	uint64_t now_ms;	/* read once per drain: a clock call per record was 1.2% of the CPU */
+	/* A drain that emptied the socket having read less than this (bytes)
+	 * may be followed by a wait (input.coalesce_ms); 0: never.  1/32 of
+	 * the socket's buffer: what comes during the wait is then far from
+	 * filling it (a full buffer makes kauditd block, or a broadcast drop). */
+	size_t sparse_below;
+	size_t drained;		/* bytes read by the current drain */
+	int sparse;		/* the last drain emptied the socket, below sparse_below */
 	struct restart_gap gap;
 };
 
@@ -104,6 +112,8 @@ static int drain(struct reader *r, int limit)
 	int i;
 
 	r->now_ms = now_monotonic_ms();
+	r->drained = 0;
+	r->sparse = 0;
 	/* A batch already received is always handed out whole: control
 	 * requests read the socket directly and must not overtake it. */
 	for (i = 0; i < limit || nl_rx_pending(&r->nl); i++) {
@@ -111,15 +121,20 @@ static int drain(struct reader *r, int limit)
 		int type;
 		long len = nl_recv_many(&r->nl, &type, &payload);
 
-		if (len == -EAGAIN)
+		if (len == -EAGAIN) {
+			r->sparse = r->drained < r->sparse_below;
 			return 0;
+		}
 		if (len == -ENOBUFS) {
 			/* The kernel dropped messages for us; the lost counter says how
-			 * many, this says it happened.  Keep reading. */
+			 * many, this says it happened.  Keep reading (and no wait
+			 * after this drain). */
 			atomic_fetch_add(&r->p->stats.enobufs, 1);
 			r->enobufs_unreported++;
+			r->drained = r->sparse_below;
 			continue;
 		}
+		r->drained += (size_t)len;
 		if (len < 0) {
 			log_err("netlink: receive failed: %s", strerror((int)-len));
 			return (int)len;
@@ -170,6 +185,22 @@ static void nl_stop(struct input *in)
 	r->p->observe = NULL;
 }
 
+/* sparse_below from the buffer the kernel really gave the socket (SO_RCVBUF
+ * may have been capped at net.core.rmem_max): below 1 MiB, never wait. */
+static void set_sparse_below(struct reader *r, const struct config *cfg)
+{
+	int got = 0;
+	socklen_t len = sizeof(got);
+
+	r->sparse_below = 0;
+	if (getsockopt(r->nl.fd, SOL_SOCKET, SO_RCVBUF, &got, &len) == 0 && got >= (1 << 20))
+		r->sparse_below = (size_t)got / 32;
+	if (cfg->coalesce_ms)
+		log_info("netlink: receive buffer %d bytes: %s", got, r->sparse_below ?
+			 "a read that empties it below 1/32 of that may wait (input.coalesce_ms)" :
+			 "under 1 MiB, reads never wait (input.coalesce_ms)");
+}
+
 static int nl_start(struct input *in)
 {
 	struct reader *r = calloc(1, sizeof(*r));
@@ -188,6 +219,7 @@ static int nl_start(struct input *in)
 			rc == -EPERM && multicast ? " (multicast needs CAP_AUDIT_READ)" : "");
 		return rc;
 	}
+	set_sparse_below(r, in->cfg);
 	restart_gap_open(&r->gap, in->cfg->state_dir);	/* before the first record */
 	r->now_ms = now_monotonic_ms();
 	if ((rc = control_start(&r->ctl, &r->nl, on_msg, r)) < 0)
@@ -208,8 +240,13 @@ static int nl_fd(const struct input *in)
 
 static int nl_read(struct input *in)
 {
-	return drain(in->priv, RECV_BURST);	/* the loop holds the queues */
+	struct reader *r = in->priv;
+	int rc = drain(r, RECV_BURST);	/* the loop holds the queues */
+
+	in->may_wait = rc == 0 && r->sparse;
+	return rc;
 }
+
 
 static void nl_destroy(struct input *in)
 {
