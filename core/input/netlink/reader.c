@@ -134,11 +134,11 @@ static int drain(struct reader *r, int limit)
 			r->drained = r->sparse_below;
 			continue;
 		}
-		r->drained += (size_t)len;
 		if (len < 0) {
 			log_err("netlink: receive failed: %s", strerror((int)-len));
 			return (int)len;
 		}
+		r->drained += (size_t)len;
 		on_msg(r, type, payload, (size_t)len);
 	}
 	return INPUT_MORE;
