@@ -8,7 +8,8 @@
  *
  * A batch goes out in as few writev() calls as the kernel allows.  A write
  * that stops inside an event remembers where, so a RETRY (disk full)
- * continues the same line instead of starting it again.  reopen (SIGHUP)
+ * continues the same line instead of starting it again; a file that ends
+ * inside a line when opened (a kill -9 mid-write) gets it ended first.  reopen (SIGHUP)
  * closes and opens the path again, which is what logrotate's
  * rename-then-signal needs.
  */
@@ -46,6 +47,31 @@ static const struct auditstream_option options[] = {
 	{ 0 }
 };
 
+/* A file that ends inside a line (a daemon killed in the middle of a write)
+ * gets that line ended first, so the next event starts a line of its own
+ * instead of being glued to the fragment, which a reader would have to
+ * drop whole.  The fragment's event is written again whole where the input
+ * allows it (follow restarts from its saved position; a kernel input lost it
+ * with the killed daemon).  Read through a descriptor of its own: the
+ * output's is write-only. */
+static void end_torn_line(struct file_out *f)
+{
+	struct stat st;
+	char last = '\n';
+	int rfd;
+
+	if (fstat(f->fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size == 0)
+		return;
+	if ((rfd = open(f->path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
+		return;
+	if (pread(rfd, &last, 1, st.st_size - 1) == 1 && last != '\n' &&
+	    write(f->fd, "\n", 1) == 1)
+		f->host->log(f->ctx, AUDITSTREAM_LOG_WARNING,
+			     "%s ended inside a line (a write cut short, e.g. by kill -9): "
+			     "that line is ended here, and the next event starts a new one", f->path);
+	close(rfd);
+}
+
 static int open_target(struct file_out *f)
 {
 	if (strcmp(f->path, "-") == 0) {
@@ -58,6 +84,7 @@ static int open_target(struct file_out *f)
 		f->host->log(f->ctx, AUDITSTREAM_LOG_ERR, "cannot open %s: %s", f->path, strerror(e));
 		return -e;
 	}
+	end_torn_line(f);
 	return 0;
 }
 

@@ -114,12 +114,22 @@ auditctl -D >/dev/null
 stop_follow
 
 written | sort -n > "$TMP/w"
-py "$OUT" "$TMP/w" <<'PY'
+py "$OUT" "$TMP/w" "$TMP"/daemon.* <<'PY'
 import collections, json, sys
 want = [int(l) for l in open(sys.argv[2])]
-got = collections.Counter(json.loads(l)['sequence'] for l in open(sys.argv[1]) if '"sequence"' in l)
+got, torn = collections.Counter(), []
+for l in open(sys.argv[1]):
+    try:
+        if '"sequence"' in l:
+            got[json.loads(l)['sequence']] += 1
+    except ValueError:
+        torn.append(l[:80])
 ours = set(want)
 err = []
+# kill -9 may cut a write short: one torn line at most, which the restarted
+# daemon ended (file plugin) before writing on; its event comes again whole.
+if len(torn) > 1 or (torn and not any('ended inside a line' in open(f).read() for f in sys.argv[3:])):
+    err.append('lines that are not JSON: %r' % torn[:3])
 missing = [s for s in want if got[s] == 0]
 dups = sorted(s for s in ours if got[s] > 1)
 if missing:
