@@ -103,7 +103,9 @@ CHUNKS=30
 	while [ $i -lt $CHUNKS ]; do
 		# the second half waits for the new daemon, so there is one
 		[ $i = $((CHUNKS / 2)) ] && wait_for 30 test -e "$TMP/restarted"
-		echo $i > "$TMP/progress"
+		# renamed into place: a reader never sees it empty (echo's
+		# truncation read as "" made `after` 101, a false failure)
+		echo $i > "$TMP/progress.new" && mv "$TMP/progress.new" "$TMP/progress"
 		make_events 100 $((1 + i * 100))
 		i=$((i + 1))
 		sleep 0.1
@@ -118,7 +120,9 @@ RSYSLOG_PID=
 sleep 0.5
 start_rsyslog
 # Everything the writer starts after this point is sent to the new daemon.
-after=$(( ($(cat "$TMP/progress") + 1) * 100 + 1 ))
+progress=$(cat "$TMP/progress")
+[ -n "$progress" ] || fail "no progress recorded"
+after=$(( (progress + 1) * 100 + 1 ))
 touch "$TMP/restarted"
 wait $writer
 exec 3>&-
